@@ -1,0 +1,133 @@
+//! X.509 certificates of seal makers and signers.
+
+use der::{Decode, Encode};
+
+use crate::crypto::PublicKey;
+use crate::error::{Error, Result};
+use crate::time::Time;
+
+/// A certificate, keeping the bytes it was read from.
+///
+/// Seals compare certificates byte for byte (certListType 1) or by digest (type 2), so the
+/// stored DER is kept exactly as read.
+#[derive(Clone)]
+pub struct Certificate {
+    der: Vec<u8>,
+    parsed: x509_cert::Certificate,
+}
+
+impl Certificate {
+    /// Reads a DER certificate.
+    pub fn from_der(der: &[u8]) -> Result<Self> {
+        let parsed = x509_cert::Certificate::from_der(der)
+            .map_err(|e| Error::Certificate(format!("not a DER X.509 certificate: {e}")))?;
+        Ok(Self {
+            der: der.to_vec(),
+            parsed,
+        })
+    }
+
+    /// Reads a PEM certificate (label `CERTIFICATE`).
+    pub fn from_pem(pem: &[u8]) -> Result<Self> {
+        let (label, der) = der::pem::decode_vec(pem)
+            .map_err(|e| Error::Certificate(format!("not a PEM document: {e}")))?;
+        if label != "CERTIFICATE" {
+            return Err(Error::Certificate(format!(
+                "the PEM label is {label:?}, expected \"CERTIFICATE\""
+            )));
+        }
+        Self::from_der(&der)
+    }
+
+    /// Reads a certificate from PEM or DER bytes, whichever they are.
+    pub fn from_pem_or_der(bytes: &[u8]) -> Result<Self> {
+        if bytes.first() == Some(&0x30) {
+            Self::from_der(bytes)
+        } else {
+            Self::from_pem(bytes)
+        }
+    }
+
+    /// The DER bytes as read.
+    pub fn as_der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The parsed certificate.
+    pub fn x509(&self) -> &x509_cert::Certificate {
+        &self.parsed
+    }
+
+    /// The subject as an RFC 4514 string.
+    pub fn subject(&self) -> String {
+        self.parsed.tbs_certificate().subject().to_string()
+    }
+
+    /// The issuer as an RFC 4514 string.
+    pub fn issuer(&self) -> String {
+        self.parsed.tbs_certificate().issuer().to_string()
+    }
+
+    /// The serial number in upper-case hexadecimal.
+    pub fn serial_hex(&self) -> String {
+        self.parsed
+            .tbs_certificate()
+            .serial_number()
+            .as_bytes()
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect()
+    }
+
+    /// Start of the validity period.
+    pub fn not_before(&self) -> Time {
+        let validity = self.parsed.tbs_certificate().validity();
+        Time::from_unix_seconds(validity.not_before.to_unix_duration().as_secs())
+    }
+
+    /// End of the validity period.
+    pub fn not_after(&self) -> Time {
+        let validity = self.parsed.tbs_certificate().validity();
+        Time::from_unix_seconds(validity.not_after.to_unix_duration().as_secs())
+    }
+
+    /// Tells whether `time` is inside notBefore..=notAfter.
+    pub fn is_valid_at(&self, time: Time) -> bool {
+        self.not_before() <= time && time <= self.not_after()
+    }
+
+    /// The subject's SM2 public key.
+    pub fn public_key(&self) -> Result<PublicKey> {
+        let spki = self.parsed.tbs_certificate().subject_public_key_info();
+        let bytes = spki.subject_public_key.as_bytes().ok_or_else(|| {
+            Error::Certificate("the subject public key has unused bits".into())
+        })?;
+        PublicKey::from_sec1_bytes(bytes)
+            .map_err(|_| Error::Certificate("the subject public key is not an SM2 point".into()))
+    }
+
+    /// The DER of the TBSCertificate, as re-encoded by the x509-cert crate.
+    pub(crate) fn tbs_der(&self) -> Result<Vec<u8>> {
+        self.parsed
+            .tbs_certificate()
+            .to_der()
+            .map_err(|e| Error::Certificate(format!("cannot encode TBSCertificate: {e}")))
+    }
+}
+
+impl std::fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.subject())
+            .field("serial", &self.serial_hex())
+            .finish()
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Eq for Certificate {}

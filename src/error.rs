@@ -1,0 +1,164 @@
+//! The crate's error type.
+//!
+//! One public enum covers every failure. Variants carry what failed (the structure and field, the
+//! byte offset, the certificate or the time) so a caller can act on the error without parsing
+//! its message. Messages never contain key material.
+
+use std::fmt;
+
+/// Errors returned by eseal.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is not a well-formed seal or signature.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+
+    /// A key could not be read or used.
+    #[error("invalid key: {0}")]
+    Key(&'static str),
+
+    /// A certificate could not be read.
+    #[error("invalid certificate: {0}")]
+    Certificate(String),
+
+    /// A value cannot be written as canonical DER (for example a non-ASCII esID).
+    #[error("cannot encode {field}: {reason}")]
+    Encode {
+        /// The standard's name of the field.
+        field: &'static str,
+        /// What is wrong with its value.
+        reason: String,
+    },
+
+    /// The seal picture's declared type does not match its bytes, or is not supported.
+    #[error("seal picture: {0}")]
+    Picture(String),
+
+    /// Signing was refused because the seal or the signer may not sign (see the reason).
+    #[error("signing refused: {0}")]
+    SigningRefused(RefusalReason),
+
+    /// An SM2 signature could not be computed or does not verify.
+    #[error("signature invalid")]
+    SignatureInvalid,
+
+    /// The operating system's random number generator failed.
+    #[error("random number generator failed")]
+    Rng,
+
+    /// Reading the data to sign failed.
+    #[error("read failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Why signing was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RefusalReason {
+    /// The maker signature of the seal does not verify.
+    SealSignatureInvalid,
+    /// The signing time is outside the seal's validStart..validEnd.
+    SealNotValidAt {
+        /// The signing time.
+        time: String,
+        /// The seal's validStart.
+        valid_start: String,
+        /// The seal's validEnd.
+        valid_end: String,
+    },
+    /// The signer's certificate is not in the seal's certList.
+    SignerNotInCertList,
+    /// The signer's certificate is outside its validity period at the signing time.
+    SignerCertificateNotValidAt {
+        /// The signing time.
+        time: String,
+    },
+    /// The private key does not belong to the signer's certificate.
+    KeyCertificateMismatch,
+    /// The seal's version cannot be used with the requested signature version.
+    VersionMismatch {
+        /// The seal's version.
+        seal: u8,
+        /// The requested signature version.
+        signature: u8,
+    },
+}
+
+impl fmt::Display for RefusalReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SealSignatureInvalid => f.write_str("the seal's maker signature does not verify"),
+            Self::SealNotValidAt {
+                time,
+                valid_start,
+                valid_end,
+            } => write!(
+                f,
+                "the signing time {time} is outside the seal's validity {valid_start} .. {valid_end}"
+            ),
+            Self::SignerNotInCertList => {
+                f.write_str("the signer's certificate is not in the seal's certList")
+            }
+            Self::SignerCertificateNotValidAt { time } => write!(
+                f,
+                "the signer's certificate is not valid at the signing time {time}"
+            ),
+            Self::KeyCertificateMismatch => {
+                f.write_str("the private key does not match the signer's certificate")
+            }
+            Self::VersionMismatch { seal, signature } => write!(
+                f,
+                "a V{seal} seal cannot be used in a V{signature} signature"
+            ),
+        }
+    }
+}
+
+/// A structure that cannot be parsed: which structure and field, at which byte offset, and why.
+///
+/// The offset counts from the start of the input given to the parser.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot parse {structure}.{field} at byte offset {offset}: {kind}")]
+pub struct ParseError {
+    /// The standard's name of the structure, for example `SES_SealInfo`.
+    pub structure: &'static str,
+    /// The standard's name of the field, for example `esID`.
+    pub field: &'static str,
+    /// Byte offset of the element (its tag) in the input.
+    pub offset: usize,
+    /// What is wrong.
+    pub kind: ParseErrorKind,
+}
+
+/// What is wrong with an element that cannot be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The input ends before the element does.
+    #[error("input truncated")]
+    Truncated,
+    /// The element has another tag than the field requires.
+    #[error("expected tag 0x{expected:02x}, found 0x{found:02x}")]
+    UnexpectedTag {
+        /// The tag the field requires.
+        expected: u8,
+        /// The tag found.
+        found: u8,
+    },
+    /// The length octets are malformed (indefinite, or longer than the input can hold).
+    #[error("invalid length")]
+    InvalidLength,
+    /// Bytes remain after the last field of the structure.
+    #[error("{0} unexpected trailing bytes")]
+    TrailingData(usize),
+    /// The element is present but its value is not acceptable.
+    #[error("{0}")]
+    InvalidValue(String),
+    /// The structure nests deeper than the parser allows.
+    #[error("nesting too deep")]
+    TooDeep,
+}
+
+/// Result type of eseal.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
