@@ -38,7 +38,7 @@ pub enum FindingCode {
     ExtDatasUntagged,
     /// A BOOLEAN encoded with a value other than 0x00 or 0xFF.
     BooleanNonCanonical,
-    /// The seal picture's declared type does not match its bytes, or is written in lower case.
+    /// The seal picture's declared type does not match its bytes, or is not a known type.
     PictureTypeMismatch,
     /// A signature algorithm OID other than SM2-with-SM3 (1.2.156.10197.1.501).
     AlgorithmNonStandard,
@@ -71,6 +71,17 @@ impl FindingCode {
             Self::Ia5StringNonAscii => "ia5string-non-ascii",
             Self::NonCanonicalDer => "non-canonical-der",
         }
+    }
+
+    /// Tells whether a finding of this kind means the stored bytes differ from canonical DER.
+    pub fn changes_encoding(self) -> bool {
+        !matches!(
+            self,
+            Self::CertListTypeNonStandard
+                | Self::PictureTypeMismatch
+                | Self::AlgorithmNonStandard
+                | Self::Ia5StringNonAscii
+        )
     }
 
     fn describe_en(self) -> &'static str {

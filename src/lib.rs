@@ -10,3 +10,7 @@ pub mod finding;
 pub mod time;
 
 pub use error::{Error, ParseError, ParseErrorKind, Result};
+pub mod seal;
+pub mod signature;
+pub mod report;
+pub mod verify;

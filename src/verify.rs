@@ -1,0 +1,327 @@
+//! Verification (验章) of seals and signatures, over the bytes as stored.
+//!
+//! The checks follow the structure of GB/T 38540-2020's verification procedure:
+//!
+//! - a seal: its format and header; the maker's signature over SES_SealInfo with the maker's
+//!   certificate; the time inside validStart..validEnd; the maker certificate's validity;
+//! - a signature: its format, and that its version matches the seal's; the signer's signature
+//!   over TBS_Sign with the signer's certificate; the signer's certificate in the seal's
+//!   certList; the seal as above at the signing time; the signer certificate's validity at the
+//!   signing time; dataHash against the data.
+//!
+//! NOTE: certificate chains, revocation and time stamps are reported as not checked.
+
+use crate::cert::Certificate;
+use crate::crypto::{DEFAULT_SM2_ID, PublicKey, SignatureValue, sm3};
+use crate::finding::Finding;
+use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed};
+use crate::seal::{CertList, Seal, Version};
+use crate::signature::Signature;
+use crate::time::Time;
+
+/// Options of a verification.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// The SM2 user ID of the maker and the signer; the default is `1234567812345678`.
+    pub sm2_id: Vec<u8>,
+    /// For a seal verified on its own, the time at which its validity is checked; the current
+    /// time when `None`. Signatures are checked at their signing time, TBS_Sign.timeInfo.
+    pub at: Option<Time>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        Self {
+            sm2_id: DEFAULT_SM2_ID.to_vec(),
+            at: None,
+        }
+    }
+}
+
+/// The data a signature protects, to compare with its dataHash.
+#[derive(Debug, Clone, Copy)]
+pub enum SignedData<'a> {
+    /// No data given: the dataHash check is reported as not checked.
+    Absent,
+    /// The original bytes.
+    Bytes(&'a [u8]),
+    /// The SM3 digest of the original bytes, for data hashed as a stream.
+    Digest([u8; 32]),
+}
+
+/// Verifies a seal on its own, at `options.at` or now.
+pub fn verify_seal(seal: &Seal, options: &VerifyOptions) -> SealReport {
+    let at = options.at.unwrap_or_else(Time::now);
+    let mut findings = seal.findings().to_vec();
+    let (checks, maker_ok) = seal_checks(seal, at, &options.sm2_id, &mut findings);
+    SealReport {
+        valid: all_passed(&checks),
+        checked_at: at,
+        seal: SealSummary::new(seal, maker_ok),
+        checks,
+        findings,
+    }
+}
+
+/// Verifies a signature: the signer's signature, the seal inside it at the signing time, and,
+/// when data is given, dataHash.
+pub fn verify_signature(signature: &Signature, data: SignedData<'_>, options: &VerifyOptions) -> SignatureReport {
+    let seal = signature.seal();
+    let at = signature.tbs.time_info;
+    let mut findings = signature.findings().to_vec();
+    let mut checks = vec![format_check(signature)];
+
+    // The seal's findings are already among the signature's, so they are not added twice.
+    let mut seal_findings = Vec::new();
+    let (seal_checks, maker_ok) = seal_checks(seal, at, &options.sm2_id, &mut seal_findings);
+    findings.extend(seal_findings);
+    checks.extend(seal_checks);
+
+    let signer = signature.signer_certificate();
+    let signature_valid = {
+        let check = signer_signature_check(signature, signer.as_ref().ok(), &options.sm2_id, &mut findings);
+        let ok = check.status == crate::report::CheckStatus::Passed;
+        checks.push(check);
+        ok
+    };
+
+    let in_list = seal.info.property.cert_list.contains(&signature.signer_cert);
+    checks.push(cert_list_check(&seal.info.property.cert_list, in_list));
+
+    checks.push(match &signer {
+        Ok(cert) => validity_check("signature.signer_certificate_validity", "signer's certificate", "签章者证书", cert, at),
+        Err(e) => Check::failed(
+            "signature.signer_certificate_validity",
+            format!("the signer's certificate cannot be read: {e}"),
+            format!("无法读取签章者证书：{e}"),
+        ),
+    });
+    checks.push(Check::not_checked(
+        "signature.signer_certificate_chain",
+        "certificate chain, key usage and revocation of the signer's certificate are not checked",
+        "未检查签章者证书的证书链、密钥用法和吊销状态",
+    ));
+
+    let data_hash_valid = match data {
+        SignedData::Absent => None,
+        SignedData::Bytes(bytes) => Some(sm3(bytes).as_slice() == signature.tbs.data_hash.as_slice()),
+        SignedData::Digest(digest) => Some(digest.as_slice() == signature.tbs.data_hash.as_slice()),
+    };
+    checks.push(match data_hash_valid {
+        None => Check::not_checked(
+            "signature.data_hash",
+            "no data was given, so dataHash was not compared",
+            "未提供原文，未比对 dataHash",
+        ),
+        Some(true) => Check::passed(
+            "signature.data_hash",
+            "dataHash equals the SM3 digest of the data",
+            "dataHash 与原文的 SM3 摘要一致",
+        ),
+        Some(false) => Check::failed(
+            "signature.data_hash",
+            format!("dataHash {} differs from the SM3 digest of the data", hex(&signature.tbs.data_hash)),
+            format!("dataHash {} 与原文的 SM3 摘要不一致", hex(&signature.tbs.data_hash)),
+        ),
+    });
+    checks.push(match &signature.time_stamp {
+        Some(token) => Check::not_checked(
+            "signature.time_stamp",
+            format!("a {}-byte time stamp is present but not verified; the signing time is the signer's claim", token.len()),
+            format!("含 {} 字节时间戳，未验证；签章时间为签章者自述时间", token.len()),
+        ),
+        None => Check::not_checked(
+            "signature.time_stamp",
+            "no time stamp; the signing time is the signer's claim",
+            "无时间戳；签章时间为签章者自述时间",
+        ),
+    });
+
+    SignatureReport {
+        valid: all_passed(&checks),
+        version: signature.version,
+        signature_valid,
+        data_hash_valid,
+        signer_in_cert_list: in_list,
+        signing_time: at,
+        signer: signer.as_ref().ok().map(Certificate::subject),
+        property_info: signature.tbs.property_info.clone(),
+        seal: SealSummary::new(seal, maker_ok),
+        checks,
+        findings,
+    }
+}
+
+/// Checks of a seal at time `at`; returns them and whether the maker's signature verified.
+fn seal_checks(seal: &Seal, at: Time, sm2_id: &[u8], findings: &mut Vec<Finding>) -> (Vec<Check>, bool) {
+    let mut checks = Vec::new();
+    let header = &seal.info.header;
+    let expected_versions: &[i64] = match seal.version {
+        Version::V1 => &[1, 2],
+        Version::V4 => &[4],
+        Version::V5 => &[5],
+    };
+    checks.push(if header.id != "ES" {
+        Check::failed("seal.format", format!("header ID is {:?}, not \"ES\"", header.id), format!("头信息 ID 为 {:?}，不是 \"ES\"", header.id))
+    } else if !expected_versions.contains(&header.version) {
+        Check::failed(
+            "seal.format",
+            format!("header version {} does not match the {:?} structure", header.version, seal.version),
+            format!("头信息版本号 {} 与 {:?} 结构不符", header.version, seal.version),
+        )
+    } else {
+        Check::passed(
+            "seal.format",
+            format!("{:?} seal, header version {}", seal.version, header.version),
+            format!("{:?} 印章，头信息版本号 {}", seal.version, header.version),
+        )
+    });
+
+    let maker = seal.maker_certificate();
+    let maker_check = match &maker {
+        Err(e) => Check::failed("seal.maker_signature", format!("the maker's certificate cannot be read: {e}"), format!("无法读取制章者证书：{e}")),
+        Ok(cert) => {
+            let location = if seal.version == Version::V1 { "SES_SignInfo.signData" } else { "SESeal.signedValue" };
+            verify_sm2("seal.maker_signature", cert, &seal.signed_value, location, seal.signed_value_offset(), &seal.signed_message(), sm2_id, findings, ("maker", "制章者"))
+        }
+    };
+    let maker_ok = maker_check.status == crate::report::CheckStatus::Passed;
+    checks.push(maker_check);
+
+    let property = &seal.info.property;
+    checks.push(if seal.is_valid_at(at) {
+        Check::passed(
+            "seal.validity",
+            format!("{at} is within the seal's validity {} .. {}", property.valid_start, property.valid_end),
+            format!("{at} 在印章有效期 {} 至 {} 内", property.valid_start, property.valid_end),
+        )
+    } else {
+        Check::failed(
+            "seal.validity",
+            format!("{at} is outside the seal's validity {} .. {}", property.valid_start, property.valid_end),
+            format!("{at} 不在印章有效期 {} 至 {} 内", property.valid_start, property.valid_end),
+        )
+    });
+    checks.push(match &maker {
+        Ok(cert) => validity_check("seal.maker_certificate_validity", "maker's certificate", "制章者证书", cert, at),
+        Err(e) => Check::failed("seal.maker_certificate_validity", format!("the maker's certificate cannot be read: {e}"), format!("无法读取制章者证书：{e}")),
+    });
+    checks.push(Check::not_checked(
+        "seal.maker_certificate_chain",
+        "certificate chain, key usage and revocation of the maker's certificate are not checked",
+        "未检查制章者证书的证书链、密钥用法和吊销状态",
+    ));
+    if let Some(token) = &seal.time_stamp {
+        checks.push(Check::not_checked(
+            "seal.time_stamp",
+            format!("the seal carries a {}-byte time stamp that is not verified", token.len()),
+            format!("印章含 {} 字节时间戳，未验证", token.len()),
+        ));
+    }
+    (checks, maker_ok)
+}
+
+fn format_check(signature: &Signature) -> Check {
+    let seal_version = signature.seal().version;
+    let tbs_version = signature.tbs.version;
+    let family_ok = match signature.version {
+        Version::V1 => seal_version == Version::V1,
+        Version::V4 | Version::V5 => seal_version != Version::V1,
+    };
+    let number_ok = match signature.version {
+        Version::V1 => matches!(tbs_version, 1 | 2),
+        Version::V4 => tbs_version == 4,
+        Version::V5 => tbs_version == 5,
+    };
+    if !family_ok {
+        Check::failed(
+            "signature.format",
+            format!("a {:?} signature contains a {:?} seal", signature.version, seal_version),
+            format!("{:?} 签章数据中包含 {:?} 印章", signature.version, seal_version),
+        )
+    } else if !number_ok {
+        Check::failed(
+            "signature.format",
+            format!("TBS_Sign version {tbs_version} does not match the {:?} structure", signature.version),
+            format!("TBS_Sign 版本号 {tbs_version} 与 {:?} 结构不符", signature.version),
+        )
+    } else {
+        Check::passed(
+            "signature.format",
+            format!("{:?} signature with a {:?} seal", signature.version, seal_version),
+            format!("{:?} 签章数据，{:?} 印章", signature.version, seal_version),
+        )
+    }
+}
+
+fn signer_signature_check(signature: &Signature, signer: Option<&Certificate>, sm2_id: &[u8], findings: &mut Vec<Finding>) -> Check {
+    let Some(cert) = signer else {
+        return Check::failed(
+            "signature.signer_signature",
+            "the signer's certificate cannot be read",
+            "无法读取签章者证书",
+        );
+    };
+    verify_sm2(
+        "signature.signer_signature",
+        cert,
+        &signature.signature,
+        "SES_Signature.signature",
+        signature.signature_offset(),
+        signature.signed_message(),
+        sm2_id,
+        findings,
+        ("signer", "签章者"),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn verify_sm2(name: &'static str, cert: &Certificate, stored_value: &[u8], location: &str, offset: usize, message: &[u8], sm2_id: &[u8], findings: &mut Vec<Finding>, who: (&str, &str)) -> Check {
+    let (en, zh) = who;
+    let key: PublicKey = match cert.public_key() {
+        Ok(key) => key,
+        Err(e) => return Check::failed(name, format!("the {en}'s public key cannot be read: {e}"), format!("无法读取{zh}公钥：{e}")),
+    };
+    let value = match SignatureValue::decode(stored_value, location, offset, findings) {
+        Ok(value) => value,
+        Err(e) => return Check::failed(name, format!("the {en}'s signature value cannot be read: {e}"), format!("无法读取{zh}签名值：{e}")),
+    };
+    if key.verify(sm2_id, message, &value) {
+        Check::passed(name, format!("the {en}'s SM2 signature is valid"), format!("{zh}SM2 签名有效"))
+    } else {
+        Check::failed(name, format!("the {en}'s SM2 signature is invalid"), format!("{zh}SM2 签名无效"))
+    }
+}
+
+fn cert_list_check(list: &CertList, in_list: bool) -> Check {
+    let (kind_en, kind_zh) = match list {
+        CertList::Certs(_) => ("certificates", "证书"),
+        CertList::Digests(_) => ("certificate digests", "证书摘要"),
+    };
+    if in_list {
+        Check::passed(
+            "signature.signer_in_cert_list",
+            format!("the signer's certificate is in the seal's certList ({} {kind_en})", list.len()),
+            format!("签章者证书在印章的 certList 中（{} 个{kind_zh}）", list.len()),
+        )
+    } else {
+        Check::failed(
+            "signature.signer_in_cert_list",
+            format!("the signer's certificate is not in the seal's certList ({} {kind_en})", list.len()),
+            format!("签章者证书不在印章的 certList 中（{} 个{kind_zh}）", list.len()),
+        )
+    }
+}
+
+fn validity_check(name: &'static str, en: &str, zh: &str, cert: &Certificate, at: Time) -> Check {
+    let (from, to) = (cert.not_before(), cert.not_after());
+    if cert.is_valid_at(at) {
+        Check::passed(name, format!("{at} is within the {en} validity {from} .. {to}"), format!("{at} 在{zh}有效期 {from} 至 {to} 内"))
+    } else {
+        Check::failed(name, format!("{at} is outside the {en} validity {from} .. {to}"), format!("{at} 不在{zh}有效期 {from} 至 {to} 内"))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
