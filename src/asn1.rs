@@ -19,8 +19,6 @@ pub(crate) const TAG_OID: u8 = 0x06;
 pub(crate) const TAG_UTF8_STRING: u8 = 0x0c;
 pub(crate) const TAG_PRINTABLE_STRING: u8 = 0x13;
 pub(crate) const TAG_IA5_STRING: u8 = 0x16;
-pub(crate) const TAG_UTC_TIME: u8 = 0x17;
-pub(crate) const TAG_GENERALIZED_TIME: u8 = 0x18;
 pub(crate) const TAG_SEQUENCE: u8 = 0x30;
 /// `[0]` constructed, context-specific.
 pub(crate) const TAG_CONTEXT_0: u8 = 0xa0;

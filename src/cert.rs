@@ -1,5 +1,9 @@
 //! X.509 certificates of seal makers and signers.
 
+mod issue;
+
+pub use issue::CertificateBuilder;
+
 use der::{Decode, Encode};
 
 use crate::crypto::PublicKey;
@@ -106,12 +110,17 @@ impl Certificate {
             .map_err(|_| Error::Certificate("the subject public key is not an SM2 point".into()))
     }
 
-    /// The DER of the TBSCertificate, as re-encoded by the x509-cert crate.
-    pub(crate) fn tbs_der(&self) -> Result<Vec<u8>> {
-        self.parsed
-            .tbs_certificate()
-            .to_der()
-            .map_err(|e| Error::Certificate(format!("cannot encode TBSCertificate: {e}")))
+    /// The TBSCertificate exactly as stored: the bytes the issuer signed.
+    pub fn tbs_bytes(&self) -> &[u8] {
+        use crate::asn1::reader::Reader;
+
+        // from_der succeeded, so the certificate is a SEQUENCE whose first element is the
+        // TBSCertificate SEQUENCE.
+        let tbs = Reader::new(&self.der, "Certificate")
+            .read(crate::asn1::TAG_SEQUENCE, "Certificate")
+            .and_then(|outer| outer.reader("Certificate", 0))
+            .and_then(|mut fields| fields.read(crate::asn1::TAG_SEQUENCE, "tbsCertificate"));
+        tbs.map(|t| t.raw).unwrap_or(&[])
     }
 }
 

@@ -4,7 +4,7 @@
 //! exactly as stored.
 
 mod decode;
-mod encode;
+pub(crate) mod encode;
 
 use std::ops::Range;
 
@@ -16,7 +16,6 @@ use crate::finding::Finding;
 use crate::seal::{ExtData, Seal, Version};
 use crate::time::Time;
 
-pub(crate) use encode::encode_tbs;
 
 /// SES_Signature: what was signed (TBS_Sign), the signer's certificate and signature.
 ///

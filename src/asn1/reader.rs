@@ -89,11 +89,6 @@ impl<'a> Reader<'a> {
         self.depth
     }
 
-    /// The structure this reader reads, as named in error messages.
-    pub(crate) fn structure(&self) -> &'static str {
-        self.structure
-    }
-
     /// Offset of the next element in the whole input.
     pub(crate) fn offset(&self) -> usize {
         self.base + self.pos

@@ -1,0 +1,173 @@
+//! `eseal seal create` (制章) and `eseal sign` (签章).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use eseal::{Certificate, PrivateKey, Seal, SealBuilder, SignatureBuilder, Time, Version};
+
+use super::lang::t;
+use super::{EXIT_VALID, fail, read_file};
+
+/// Arguments of `eseal seal create`.
+#[derive(Debug, Args)]
+pub struct SealCreateArgs {
+    /// The maker's SM2 private key (PKCS#8 or SEC1, PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    maker_key: PathBuf,
+    /// The maker's certificate (PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    maker_cert: PathBuf,
+    /// A certificate of a person allowed to sign with the seal; repeat for several.
+    #[arg(long = "signer-cert", value_name = "FILE", required = true)]
+    signer_certs: Vec<PathBuf>,
+    /// List the signers by SM3 digest (certListType 2) instead of whole certificates.
+    #[arg(long)]
+    digests: bool,
+    /// The seal code, esID.
+    #[arg(long)]
+    es_id: String,
+    /// The seal name.
+    #[arg(long)]
+    name: String,
+    /// The seal type: 1 unit seal, 2 personal seal, or a business-defined number.
+    #[arg(long = "type", default_value_t = 1)]
+    seal_type: i64,
+    /// The vendor identifier written to SES_Header.Vid.
+    #[arg(long, default_value = "eseal")]
+    vendor_id: String,
+    /// The seal picture (PNG, JPEG, GIF, BMP, SVG or OFD); its type is told from its bytes.
+    #[arg(long, value_name = "FILE")]
+    picture: PathBuf,
+    /// Picture width in millimetres.
+    #[arg(long, default_value_t = 40)]
+    width: i64,
+    /// Picture height in millimetres.
+    #[arg(long, default_value_t = 40)]
+    height: i64,
+    /// Start of validity (for example 2025-01-01 or 2025-01-01T08:00:00+08:00); now by default.
+    #[arg(long, value_name = "TIME")]
+    valid_from: Option<String>,
+    /// End of validity.
+    #[arg(long, value_name = "TIME")]
+    valid_to: String,
+    /// Write a GM/T 0031-2014 (V1) seal instead of GB/T 38540-2020 (V4).
+    #[arg(long)]
+    v1: bool,
+    /// Where to write the DER seal.
+    #[arg(long, short, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// Arguments of `eseal sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The seal to sign with (.esl).
+    #[arg(long, value_name = "FILE")]
+    seal: PathBuf,
+    /// The signer's SM2 private key (PKCS#8 or SEC1, PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// The signer's certificate (PEM or DER); it must be in the seal's certList.
+    #[arg(long, value_name = "FILE")]
+    cert: PathBuf,
+    /// The data to sign, read as a stream.
+    #[arg(long, value_name = "FILE")]
+    data: PathBuf,
+    /// The signing time; now by default.
+    #[arg(long, value_name = "TIME")]
+    time: Option<String>,
+    /// The propertyInfo text (for OFD, the path of Signature.xml).
+    #[arg(long, default_value = "")]
+    property_info: String,
+    /// Where to write the DER SES_Signature.
+    #[arg(long, short, value_name = "FILE")]
+    out: PathBuf,
+}
+
+pub fn create_seal(args: &SealCreateArgs) -> u8 {
+    match try_create_seal(args) {
+        Ok(seal) => {
+            println!(
+                "{} {} ({:?}, esID {:?}, {} {})",
+                t("seal written to", "印章已写入"),
+                args.out.display(),
+                seal.version,
+                seal.info.es_id,
+                seal.as_der().len(),
+                t("bytes", "字节")
+            );
+            EXIT_VALID
+        }
+        Err(message) => fail(message),
+    }
+}
+
+fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
+    let maker_key = load_key(&args.maker_key)?;
+    let maker_cert = load_cert(&args.maker_cert)?;
+    let valid_from = match &args.valid_from {
+        Some(text) => parse_time(text)?,
+        None => Time::now(),
+    };
+    let valid_to = parse_time(&args.valid_to)?;
+    let picture = read_file(&args.picture)?;
+    let mut builder = SealBuilder::new(&args.es_id, &args.name)
+        .seal_type(args.seal_type)
+        .vendor_id(&args.vendor_id)
+        .validity(valid_from, valid_to)
+        .picture(picture, args.width, args.height)
+        .map_err(|e| format!("{}: {e}", args.picture.display()))?;
+    if args.v1 {
+        builder = builder.version(Version::V1);
+    }
+    for path in &args.signer_certs {
+        let cert = load_cert(path)?;
+        builder = if args.digests { builder.signer_certificate_digest(&cert) } else { builder.signer_certificate(&cert) };
+    }
+    let seal = builder.sign(&maker_key, &maker_cert).map_err(|e| e.to_string())?;
+    write(&args.out, seal.as_der())?;
+    Ok(seal)
+}
+
+pub fn sign(args: &SignArgs) -> u8 {
+    let result = (|| -> Result<usize, String> {
+        let seal_bytes = read_file(&args.seal)?;
+        let seal = Seal::from_der(&seal_bytes).map_err(|e| format!("{}: {e}", args.seal.display()))?;
+        let key = load_key(&args.key)?;
+        let cert = load_cert(&args.cert)?;
+        let mut builder = SignatureBuilder::new(&seal, &key, &cert).property_info(&args.property_info);
+        if let Some(text) = &args.time {
+            builder = builder.time(parse_time(text)?);
+        }
+        let data = std::fs::File::open(&args.data).map_err(|e| format!("{}: {e}", args.data.display()))?;
+        let signature = builder.sign_reader(std::io::BufReader::new(data)).map_err(|e| e.to_string())?;
+        write(&args.out, signature.as_der())?;
+        Ok(signature.as_der().len())
+    })();
+    match result {
+        Ok(size) => {
+            println!("{} {} ({size} {})", t("signature written to", "签章数据已写入"), args.out.display(), t("bytes", "字节"));
+            EXIT_VALID
+        }
+        Err(message) => fail(message),
+    }
+}
+
+pub fn load_key(path: &Path) -> Result<PrivateKey, String> {
+    let bytes = zeroize::Zeroizing::new(read_file(path)?);
+    PrivateKey::from_pem_or_der(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn load_cert(path: &Path) -> Result<Certificate, String> {
+    let bytes = read_file(path)?;
+    Certificate::from_pem_or_der(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn parse_time(text: &str) -> Result<Time, String> {
+    Time::parse(text).ok_or_else(|| format!("{} {text:?}", t("invalid time:", "时间无效：")))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}

@@ -1,0 +1,204 @@
+//! `eseal verify`: one file, or every seal and signature under a folder.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use eseal::{Decoded, SignedData, Time, VerifyOptions};
+
+use super::lang::t;
+use super::output::{print_seal_report, print_signature_report, verdict};
+use super::{EXIT_INVALID, EXIT_VALID, fail, read_file};
+
+/// Arguments of `eseal verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A seal (.esl), a signature (SignedValue.dat), or a folder to search.
+    path: PathBuf,
+    /// The original signed bytes, compared with the signature's dataHash.
+    #[arg(long, value_name = "DATA")]
+    data: Option<PathBuf>,
+    /// For seals: check validity at this time (2024-02-06T07:06:18Z, 2024-02-06 15:06:18+08:00 or 2024-02-06) instead of now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Write one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One verified file.
+struct Outcome {
+    valid: bool,
+    json: Value,
+}
+
+pub fn run(args: &VerifyArgs) -> u8 {
+    let mut options = VerifyOptions::default();
+    if let Some(text) = &args.at {
+        match Time::parse(text) {
+            Some(time) => options.at = Some(time),
+            None => return fail(format!("{} {text:?}", t("invalid time for --at:", "--at 的时间无效："))),
+        }
+    }
+    if args.path.is_dir() {
+        if args.data.is_some() {
+            return fail(t("--data cannot be used with a folder", "--data 不能与文件夹一起使用"));
+        }
+        return verify_folder(&args.path, &options, args.json);
+    }
+    let bytes = match read_file(&args.path) {
+        Ok(bytes) => bytes,
+        Err(message) => return fail(message),
+    };
+    let data = match &args.data {
+        Some(path) => match read_file(path) {
+            Ok(data) => Some(data),
+            Err(message) => return fail(message),
+        },
+        None => None,
+    };
+    let display = args.path.display().to_string();
+    match verify_bytes(&display, &bytes, data.as_deref(), &options, !args.json) {
+        Ok(outcome) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&outcome.json).unwrap_or_default());
+            }
+            if outcome.valid { EXIT_VALID } else { EXIT_INVALID }
+        }
+        Err(message) => {
+            if args.json {
+                println!("{}", json!({"valid": false, "error": message}));
+            }
+            fail(format!("{display}: {message}"))
+        }
+    }
+}
+
+/// Verifies one seal or signature; prints the text report when `print` is set.
+fn verify_bytes(display: &str, bytes: &[u8], data: Option<&[u8]>, options: &VerifyOptions, print: bool) -> Result<Outcome, String> {
+    let decoded = eseal::decode(bytes).map_err(|e| e.to_string())?;
+    Ok(match decoded {
+        Decoded::Seal(seal) => {
+            let report = eseal::verify_seal(&seal, options);
+            if print {
+                print_seal_report(display, &report);
+            }
+            Outcome {
+                valid: report.valid,
+                json: report.to_json(),
+            }
+        }
+        Decoded::Signature(signature) => {
+            let data = data.map_or(SignedData::Absent, SignedData::Bytes);
+            let report = eseal::verify_signature(&signature, data, options);
+            if print {
+                print_signature_report(display, &report);
+            }
+            Outcome {
+                valid: report.valid,
+                json: report.to_json(),
+            }
+        }
+    })
+}
+
+fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
+    let mut files = Vec::new();
+    if let Err(e) = collect(root, &mut files, 0) {
+        return fail(format!("{}: {e}", root.display()));
+    }
+    files.sort();
+    let (mut valid, mut invalid, mut errors) = (0usize, 0usize, 0usize);
+    let mut entries = Vec::new();
+    for path in &files {
+        let display = path.display().to_string();
+        let result = read_file(path).and_then(|bytes| {
+            // A SignedValue.dat next to a Signature.xml signs that file (OFD layout).
+            let data = signed_data_beside(path);
+            verify_bytes(&display, &bytes, data.as_deref(), options, false)
+        });
+        match result {
+            Ok(outcome) => {
+                if outcome.valid { valid += 1 } else { invalid += 1 }
+                if !as_json {
+                    let summary = summary_line(&outcome.json);
+                    println!("{:<8} {display}  {summary}", verdict(outcome.valid));
+                }
+                let mut entry = outcome.json;
+                entry["path"] = json!(display);
+                entries.push(entry);
+            }
+            Err(message) => {
+                errors += 1;
+                if !as_json {
+                    println!("{:<8} {display}  {message}", t("ERROR", "错误"));
+                }
+                entries.push(json!({"path": display, "valid": false, "error": message}));
+            }
+        }
+    }
+    let all_valid = invalid == 0 && errors == 0 && valid > 0;
+    if as_json {
+        let object = json!({
+            "kind": "folder",
+            "valid": all_valid,
+            "summary": {"valid": valid, "invalid": invalid, "errors": errors},
+            "files": entries,
+        });
+        println!("{}", serde_json::to_string_pretty(&object).unwrap_or_default());
+    } else {
+        println!(
+            "{}: {valid} {}, {invalid} {}, {errors} {}",
+            t("summary", "汇总"),
+            t("valid", "有效"),
+            t("invalid", "无效"),
+            t("unreadable", "无法读取")
+        );
+    }
+    if files.is_empty() {
+        return fail(t("no seal or signature files found", "未找到印章或签章文件"));
+    }
+    if all_valid { EXIT_VALID } else { EXIT_INVALID }
+}
+
+/// Names the failed checks of a report, for the one-line folder listing.
+fn summary_line(report: &Value) -> String {
+    let checks = report["checks"].as_array().cloned().or_else(|| report["signatures"][0]["checks"].as_array().cloned()).unwrap_or_default();
+    let failed: Vec<&str> = checks.iter().filter(|c| c["status"] == "failed").filter_map(|c| c["name"].as_str()).collect();
+    let kind = report["kind"].as_str().unwrap_or("");
+    let name = report["seal"]["name"].as_str().unwrap_or("");
+    if failed.is_empty() {
+        format!("{kind} {name:?}")
+    } else {
+        format!("{kind} {name:?} {}: {}", t("failed", "失败"), failed.join(", "))
+    }
+}
+
+fn signed_data_beside(path: &Path) -> Option<Vec<u8>> {
+    let xml = path.parent()?.join("Signature.xml");
+    std::fs::read(xml).ok()
+}
+
+/// Maximum folder depth searched, so that a link cycle cannot recurse forever.
+const MAX_FOLDER_DEPTH: usize = 32;
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> std::io::Result<()> {
+    if depth > MAX_FOLDER_DEPTH {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, files, depth + 1)?;
+        } else if is_candidate(&path) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_candidate(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(extension.as_str(), "esl" | "dat" | "ses" | "sig")
+}
