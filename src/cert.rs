@@ -4,7 +4,7 @@ mod issue;
 
 pub use issue::CertificateBuilder;
 
-use der::{Decode, Encode};
+use der::Decode;
 
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
