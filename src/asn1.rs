@@ -125,13 +125,6 @@ pub(crate) fn boolean(tlv: &Tlv<'_>, structure: &'static str, field: &'static st
     }
 }
 
-/// Reports a signature algorithm other than SM2-with-SM3.
-pub(crate) fn check_algorithm(algorithm: &ObjectIdentifier, structure: &'static str, field: &'static str, offset: usize, ctx: &mut Ctx<'_>) {
-    if *algorithm != OID_SM2_WITH_SM3 {
-        ctx.note_detail(FindingCode::AlgorithmNonStandard, structure, field, offset, algorithm.to_string());
-    }
-}
-
 /// Wraps contents in a DER SEQUENCE header.
 pub(crate) fn sequence(contents: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(contents.len() + 6);

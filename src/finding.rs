@@ -40,8 +40,6 @@ pub enum FindingCode {
     BooleanNonCanonical,
     /// The seal picture's declared type does not match its bytes, or is not a known type.
     PictureTypeMismatch,
-    /// A signature algorithm OID other than SM2-with-SM3 (1.2.156.10197.1.501).
-    AlgorithmNonStandard,
     /// An IA5String with characters outside ASCII.
     Ia5StringNonAscii,
     /// The stored bytes differ from the canonical DER of the same values.
@@ -67,7 +65,6 @@ impl FindingCode {
             Self::ExtDatasUntagged => "ext-datas-untagged",
             Self::BooleanNonCanonical => "boolean-non-canonical",
             Self::PictureTypeMismatch => "picture-type-mismatch",
-            Self::AlgorithmNonStandard => "algorithm-non-standard",
             Self::Ia5StringNonAscii => "ia5string-non-ascii",
             Self::NonCanonicalDer => "non-canonical-der",
         }
@@ -79,7 +76,6 @@ impl FindingCode {
             self,
             Self::CertListTypeNonStandard
                 | Self::PictureTypeMismatch
-                | Self::AlgorithmNonStandard
                 | Self::Ia5StringNonAscii
         )
     }
@@ -103,7 +99,6 @@ impl FindingCode {
             Self::ExtDatasUntagged => "extDatas is a plain SEQUENCE without its context tag",
             Self::BooleanNonCanonical => "BOOLEAN true is not encoded as 0xFF",
             Self::PictureTypeMismatch => "picture type does not match the picture bytes",
-            Self::AlgorithmNonStandard => "signature algorithm OID is not SM2-with-SM3",
             Self::Ia5StringNonAscii => "IA5String contains non-ASCII characters",
             Self::NonCanonicalDer => "stored bytes are not canonical DER",
         }
@@ -126,7 +121,6 @@ impl FindingCode {
             Self::ExtDatasUntagged => "extDatas 为不带上下文标签的普通 SEQUENCE",
             Self::BooleanNonCanonical => "BOOLEAN 真值未编码为 0xFF",
             Self::PictureTypeMismatch => "印章图片类型与图片数据不符",
-            Self::AlgorithmNonStandard => "签名算法 OID 不是 SM2-with-SM3",
             Self::Ia5StringNonAscii => "IA5String 含非 ASCII 字符",
             Self::NonCanonicalDer => "存储的字节不是规范 DER 编码",
         }

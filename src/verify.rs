@@ -11,6 +11,9 @@
 //!
 //! NOTE: certificate chains, revocation and time stamps are reported as not checked.
 
+use der::asn1::ObjectIdentifier;
+
+use crate::asn1::OID_SM2_WITH_SM3;
 use crate::cert::Certificate;
 use crate::crypto::{DEFAULT_SM2_ID, PublicKey, SignatureValue, sm3};
 use crate::finding::Finding;
@@ -182,7 +185,7 @@ fn seal_checks(seal: &Seal, at: Time, sm2_id: &[u8], findings: &mut Vec<Finding>
         Err(e) => Check::failed("seal.maker_signature", format!("the maker's certificate cannot be read: {e}"), format!("无法读取制章者证书：{e}")),
         Ok(cert) => {
             let location = if seal.version == Version::V1 { "SES_SignInfo.signData" } else { "SESeal.signedValue" };
-            verify_sm2("seal.maker_signature", cert, &seal.signed_value, location, seal.signed_value_offset(), &seal.signed_message(), sm2_id, findings, ("maker", "制章者"))
+            verify_sm2("seal.maker_signature", cert, &seal.signature_algorithm, &seal.signed_value, location, seal.signed_value_offset(), &seal.signed_message(), sm2_id, findings, ("maker", "制章者"))
         }
     };
     let maker_ok = maker_check.status == crate::report::CheckStatus::Passed;
@@ -265,6 +268,7 @@ fn signer_signature_check(signature: &Signature, signer: Option<&Certificate>, s
     verify_sm2(
         "signature.signer_signature",
         cert,
+        &signature.signature_algorithm,
         &signature.signature,
         "SES_Signature.signature",
         signature.signature_offset(),
@@ -276,8 +280,15 @@ fn signer_signature_check(signature: &Signature, signer: Option<&Certificate>, s
 }
 
 #[allow(clippy::too_many_arguments)]
-fn verify_sm2(name: &'static str, cert: &Certificate, stored_value: &[u8], location: &str, offset: usize, message: &[u8], sm2_id: &[u8], findings: &mut Vec<Finding>, who: (&str, &str)) -> Check {
+fn verify_sm2(name: &'static str, cert: &Certificate, algorithm: &ObjectIdentifier, stored_value: &[u8], location: &str, offset: usize, message: &[u8], sm2_id: &[u8], findings: &mut Vec<Finding>, who: (&str, &str)) -> Check {
     let (en, zh) = who;
+    if *algorithm != OID_SM2_WITH_SM3 {
+        return Check::failed(
+            name,
+            format!("the {en}'s signature algorithm {algorithm} is not SM2-with-SM3 (1.2.156.10197.1.501)"),
+            format!("{zh}签名算法 {algorithm} 不是 SM2-with-SM3（1.2.156.10197.1.501）"),
+        );
+    }
     let key: PublicKey = match cert.public_key() {
         Ok(key) => key,
         Err(e) => return Check::failed(name, format!("the {en}'s public key cannot be read: {e}"), format!("无法读取{zh}公钥：{e}")),

@@ -27,6 +27,24 @@ impl PublicKey {
             .map_err(|_| Error::Key("not a point on the SM2 curve"))
     }
 
+    /// Reads a DER SubjectPublicKeyInfo (id-ecPublicKey on the SM2 curve).
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        use sm2::pkcs8::DecodePublicKey;
+
+        sm2::PublicKey::from_public_key_der(der)
+            .map(|key| Self { key })
+            .map_err(|_| Error::Key("not an SM2 SubjectPublicKeyInfo"))
+    }
+
+    /// Reads a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
+    pub fn from_pem(pem: &[u8]) -> Result<Self> {
+        let (label, der) = der::pem::decode_vec(pem).map_err(|_| Error::Key("not a PEM document"))?;
+        if label != "PUBLIC KEY" {
+            return Err(Error::Key("the PEM label is not PUBLIC KEY"));
+        }
+        Self::from_spki_der(&der)
+    }
+
     /// The uncompressed SEC1 encoding `04 || x || y`.
     pub fn to_sec1_bytes(&self) -> Vec<u8> {
         self.key.to_sec1_point(false).as_bytes().to_vec()

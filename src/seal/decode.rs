@@ -61,7 +61,6 @@ fn decode_seal_inner(der: &[u8], findings: &mut Vec<Finding>) -> Result<Seal, Pa
             inner.finish("signData")?;
             maker_cert = cert.value.to_vec();
             algorithm = asn1::oid(&alg, SIGN_INFO, "signatureAlgorithm")?;
-            asn1::check_algorithm(&algorithm, SIGN_INFO, "signatureAlgorithm", alg.offset, &mut ctx);
             signed_tlv = sig;
             signed_parts = vec![range(&info_tlv), range(&cert), range(&alg)];
             time_stamp = None;
@@ -82,7 +81,6 @@ fn decode_seal_inner(der: &[u8], findings: &mut Vec<Finding>) -> Result<Seal, Pa
             reader.finish("signedValue")?;
             maker_cert = cert.value.to_vec();
             algorithm = asn1::oid(&alg, SESEAL, "signAlgID")?;
-            asn1::check_algorithm(&algorithm, SESEAL, "signAlgID", alg.offset, &mut ctx);
             signed_tlv = sig;
             signed_parts = vec![range(&info_tlv)];
         }

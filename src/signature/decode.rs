@@ -53,7 +53,6 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
         tbs_reader.finish("signatureAlgorithm")?;
         signer_cert = cert.value.to_vec();
         algorithm = asn1::oid(&alg, TBS, "signatureAlgorithm")?;
-        asn1::check_algorithm(&algorithm, TBS, "signatureAlgorithm", alg.offset, &mut ctx);
         ext_datas = None;
         signature_tlv = reader.read(TAG_BIT_STRING, "signature")?;
         time_stamp = None;
@@ -81,7 +80,6 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
         let alg = reader.read(TAG_OID, "signatureAlgID")?;
         signer_cert = cert.value.to_vec();
         algorithm = asn1::oid(&alg, SIGNATURE, "signatureAlgID")?;
-        asn1::check_algorithm(&algorithm, SIGNATURE, "signatureAlgID", alg.offset, &mut ctx);
         signature_tlv = reader.read(TAG_BIT_STRING, "signature")?;
         time_stamp = match reader.read_optional(TAG_CONTEXT_0, "timeStamp")? {
             Some(tagged) => {

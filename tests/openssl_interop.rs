@@ -1,0 +1,129 @@
+//! SM2 interoperability with OpenSSL 3: vectors OpenSSL made (tests/vectors/openssl-sm2, with the
+//! commands in its README), and signatures eseal makes checked by the `openssl` command.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use eseal::crypto::{DEFAULT_SM2_ID, SignatureValue};
+use eseal::seal::Version;
+use eseal::{Certificate, PrivateKey, PublicKey, Seal, SealBuilder, SignatureBuilder};
+
+fn vector(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/openssl-sm2").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn decode(der: &[u8]) -> SignatureValue {
+    let mut findings = Vec::new();
+    let value = SignatureValue::decode(der, "test", 0, &mut findings).unwrap();
+    assert!(findings.is_empty(), "OpenSSL writes canonical DER: {findings:?}");
+    value
+}
+
+#[test]
+fn openssl_signature_verifies_with_default_id() {
+    let key = PublicKey::from_pem(&vector("public.pem")).unwrap();
+    let message = vector("message.txt");
+    let signature = decode(&vector("signature.der"));
+    assert!(key.verify(DEFAULT_SM2_ID, &message, &signature));
+    assert!(!key.verify(DEFAULT_SM2_ID, b"another message", &signature));
+    assert!(!key.verify(b"ALICE123@YAHOO.COM", &message, &signature));
+}
+
+#[test]
+fn openssl_signature_verifies_with_custom_id() {
+    let key = PublicKey::from_pem(&vector("public.pem")).unwrap();
+    let message = vector("message.txt");
+    let signature = decode(&vector("signature-alice-id.der"));
+    assert!(key.verify(b"ALICE123@YAHOO.COM", &message, &signature));
+    assert!(!key.verify(DEFAULT_SM2_ID, &message, &signature));
+}
+
+/// A scratch folder under the target directory, removed first if present.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `openssl pkeyutl -verify` with the default SM2 ID; returns whether it verified.
+fn openssl_verifies(dir: &Path, cert: &Certificate, message: &[u8], signature_der: &[u8]) -> bool {
+    let cert_path = dir.join("cert.der");
+    let public_path = dir.join("public.pem");
+    let message_path = dir.join("message.bin");
+    let signature_path = dir.join("signature.der");
+    std::fs::write(&cert_path, cert.as_der()).unwrap();
+    std::fs::write(&message_path, message).unwrap();
+    std::fs::write(&signature_path, signature_der).unwrap();
+    let extract = Command::new("openssl")
+        .args(["x509", "-inform", "DER", "-in"])
+        .arg(&cert_path)
+        .args(["-pubkey", "-noout", "-out"])
+        .arg(&public_path)
+        .status()
+        .expect("the openssl command is needed for this test");
+    assert!(extract.success());
+    let output = Command::new("openssl")
+        .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
+        .arg(&public_path)
+        .args(["-rawin", "-in"])
+        .arg(&message_path)
+        .arg("-sigfile")
+        .arg(&signature_path)
+        .args(["-digest", "sm3", "-pkeyopt", "distid:1234567812345678"])
+        .output()
+        .expect("the openssl command is needed for this test");
+    output.status.success()
+}
+
+fn key(name: &str) -> PrivateKey {
+    PrivateKey::from_pem(&common::read(&format!("keys/{name}.key.pem"))).unwrap()
+}
+
+fn cert(name: &str) -> Certificate {
+    Certificate::from_pem(&common::read(&format!("keys/{name}.cert.pem"))).unwrap()
+}
+
+fn picture() -> Vec<u8> {
+    // The picture of a real seal, so the made seal carries a genuine PNG.
+    Seal::from_der(&common::read("seals/UserV4.esl")).unwrap().info.picture.data
+}
+
+#[test]
+fn made_seal_and_signature_verify_in_openssl() {
+    let dir = scratch("openssl-made-seal");
+    let maker_key = key("SealBuilder");
+    let maker_cert = cert("SealBuilder");
+    let user_key = key("USER");
+    let user_cert = cert("USER");
+    let when = common::time("2021-06-01T08:00:00Z");
+    for version in [Version::V4, Version::V1] {
+        let seal = SealBuilder::new("eseal-openssl-test", "互操作测试章")
+            .version(version)
+            .validity(common::time("2021-01-01"), common::time("2022-01-01"))
+            .create_date(when)
+            .picture(picture(), 40, 40)
+            .unwrap()
+            .signer_certificate(&user_cert)
+            .sign(&maker_key, &maker_cert)
+            .unwrap();
+        assert!(openssl_verifies(&dir, &maker_cert, &seal.signed_message(), &seal.signed_value), "{version:?} maker signature");
+        assert!(!openssl_verifies(&dir, &user_cert, &seal.signed_message(), &seal.signed_value), "{version:?} wrong key");
+
+        let signature = SignatureBuilder::new(&seal, &user_key, &user_cert)
+            .time(when)
+            .sign(b"document bytes")
+            .unwrap();
+        assert_eq!(signature.version, version);
+        assert!(openssl_verifies(&dir, &user_cert, signature.signed_message(), &signature.signature), "{version:?} signer signature");
+        let mut tampered = signature.signed_message().to_vec();
+        tampered[20] ^= 1;
+        assert!(!openssl_verifies(&dir, &user_cert, &tampered, &signature.signature), "{version:?} tampered TBS");
+
+        let report = eseal::verify_signature(&signature, eseal::SignedData::Bytes(b"document bytes"), &Default::default());
+        assert!(report.valid, "{version:?}: {:?}", report.checks);
+    }
+}
