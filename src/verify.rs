@@ -298,9 +298,9 @@ fn verify_sm2(name: &'static str, cert: &Certificate, algorithm: &ObjectIdentifi
         Err(e) => return Check::failed(name, format!("the {en}'s signature value cannot be read: {e}"), format!("无法读取{zh}签名值：{e}")),
     };
     if key.verify(sm2_id, message, &value) {
-        Check::passed(name, format!("the {en}'s SM2 signature is valid"), format!("{zh}SM2 签名有效"))
+        Check::passed(name, format!("the {en}'s SM2 signature is valid"), format!("{zh} SM2 签名有效"))
     } else {
-        Check::failed(name, format!("the {en}'s SM2 signature is invalid"), format!("{zh}SM2 签名无效"))
+        Check::failed(name, format!("the {en}'s SM2 signature is invalid"), format!("{zh} SM2 签名无效"))
     }
 }
 
