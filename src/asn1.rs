@@ -37,11 +37,21 @@ pub(crate) struct Ctx<'f> {
 
 impl Ctx<'_> {
     pub(crate) fn note(&mut self, code: FindingCode, structure: &str, field: &str, offset: usize) {
-        self.findings
-            .push(Finding::new(code, format!("{structure}.{field}"), Some(offset)));
+        self.findings.push(Finding::new(
+            code,
+            format!("{structure}.{field}"),
+            Some(offset),
+        ));
     }
 
-    pub(crate) fn note_detail(&mut self, code: FindingCode, structure: &str, field: &str, offset: usize, detail: String) {
+    pub(crate) fn note_detail(
+        &mut self,
+        code: FindingCode,
+        structure: &str,
+        field: &str,
+        offset: usize,
+        detail: String,
+    ) {
         self.findings.push(
             Finding::new(code, format!("{structure}.{field}"), Some(offset)).with_detail(detail),
         );
@@ -49,16 +59,30 @@ impl Ctx<'_> {
 }
 
 /// Reads a small INTEGER (header version, type, certListType, width, height).
-pub(crate) fn integer(tlv: &Tlv<'_>, structure: &'static str, field: &'static str, ctx: &mut Ctx<'_>) -> Result<i64, ParseError> {
+pub(crate) fn integer(
+    tlv: &Tlv<'_>,
+    structure: &'static str,
+    field: &'static str,
+    ctx: &mut Ctx<'_>,
+) -> Result<i64, ParseError> {
     let bytes = tlv.value;
     if bytes.is_empty() {
         return Err(tlv.invalid(structure, field, "empty INTEGER"));
     }
     if bytes.len() > 1 && bytes[0] == 0 && bytes[1] & 0x80 == 0 {
-        ctx.note(FindingCode::IntegerLeadingZero, structure, field, tlv.offset);
+        ctx.note(
+            FindingCode::IntegerLeadingZero,
+            structure,
+            field,
+            tlv.offset,
+        );
     }
     let significant = {
-        let skip = bytes.iter().take_while(|&&b| b == 0).count().min(bytes.len() - 1);
+        let skip = bytes
+            .iter()
+            .take_while(|&&b| b == 0)
+            .count()
+            .min(bytes.len() - 1);
         &bytes[skip..]
     };
     if significant.len() > 8 {
@@ -73,7 +97,12 @@ pub(crate) fn integer(tlv: &Tlv<'_>, structure: &'static str, field: &'static st
 }
 
 /// Reads an IA5String; non-ASCII characters are accepted as UTF-8 and reported.
-pub(crate) fn ia5_string(tlv: &Tlv<'_>, structure: &'static str, field: &'static str, ctx: &mut Ctx<'_>) -> Result<String, ParseError> {
+pub(crate) fn ia5_string(
+    tlv: &Tlv<'_>,
+    structure: &'static str,
+    field: &'static str,
+    ctx: &mut Ctx<'_>,
+) -> Result<String, ParseError> {
     if !tlv.value.is_ascii() {
         ctx.note(FindingCode::Ia5StringNonAscii, structure, field, tlv.offset);
     }
@@ -81,7 +110,12 @@ pub(crate) fn ia5_string(tlv: &Tlv<'_>, structure: &'static str, field: &'static
 }
 
 /// Reads a UTF8String; trailing NUL padding is removed and reported.
-pub(crate) fn utf8_string(tlv: &Tlv<'_>, structure: &'static str, field: &'static str, ctx: &mut Ctx<'_>) -> Result<String, ParseError> {
+pub(crate) fn utf8_string(
+    tlv: &Tlv<'_>,
+    structure: &'static str,
+    field: &'static str,
+    ctx: &mut Ctx<'_>,
+) -> Result<String, ParseError> {
     let text = std::str::from_utf8(tlv.value)
         .map_err(|_| tlv.invalid(structure, field, "UTF8String is not valid UTF-8"))?;
     let trimmed = text.trim_end_matches('\0');
@@ -93,32 +127,61 @@ pub(crate) fn utf8_string(tlv: &Tlv<'_>, structure: &'static str, field: &'stati
 
 /// Reads the octets of a BIT STRING. A non-zero unused-bits count is reported and ignored,
 /// because the producers that write it strip trailing zero bits but store every octet.
-pub(crate) fn bit_string<'a>(tlv: &Tlv<'a>, structure: &'static str, field: &'static str, ctx: &mut Ctx<'_>) -> Result<&'a [u8], ParseError> {
+pub(crate) fn bit_string<'a>(
+    tlv: &Tlv<'a>,
+    structure: &'static str,
+    field: &'static str,
+    ctx: &mut Ctx<'_>,
+) -> Result<&'a [u8], ParseError> {
     let Some((&unused, octets)) = tlv.value.split_first() else {
         return Err(tlv.invalid(structure, field, "BIT STRING has no unused-bits octet"));
     };
     if unused > 7 || (unused != 0 && octets.is_empty()) {
-        return Err(tlv.invalid(structure, field, format!("BIT STRING unused-bits count {unused}")));
+        return Err(tlv.invalid(
+            structure,
+            field,
+            format!("BIT STRING unused-bits count {unused}"),
+        ));
     }
     if unused != 0 {
-        ctx.note_detail(FindingCode::BitStringUnusedBits, structure, field, tlv.offset, format!("unused bits {unused}"));
+        ctx.note_detail(
+            FindingCode::BitStringUnusedBits,
+            structure,
+            field,
+            tlv.offset,
+            format!("unused bits {unused}"),
+        );
     }
     Ok(octets)
 }
 
 /// Reads an OBJECT IDENTIFIER.
-pub(crate) fn oid(tlv: &Tlv<'_>, structure: &'static str, field: &'static str) -> Result<ObjectIdentifier, ParseError> {
+pub(crate) fn oid(
+    tlv: &Tlv<'_>,
+    structure: &'static str,
+    field: &'static str,
+) -> Result<ObjectIdentifier, ParseError> {
     ObjectIdentifier::from_bytes(tlv.value)
         .map_err(|_| tlv.invalid(structure, field, "invalid OBJECT IDENTIFIER"))
 }
 
 /// Reads a BOOLEAN; any non-zero octet is true, and a value other than 0xFF is reported.
-pub(crate) fn boolean(tlv: &Tlv<'_>, structure: &'static str, field: &'static str, ctx: &mut Ctx<'_>) -> Result<bool, ParseError> {
+pub(crate) fn boolean(
+    tlv: &Tlv<'_>,
+    structure: &'static str,
+    field: &'static str,
+    ctx: &mut Ctx<'_>,
+) -> Result<bool, ParseError> {
     match tlv.value {
         [0x00] => Ok(false),
         [0xff] => Ok(true),
         [_] => {
-            ctx.note(FindingCode::BooleanNonCanonical, structure, field, tlv.offset);
+            ctx.note(
+                FindingCode::BooleanNonCanonical,
+                structure,
+                field,
+                tlv.offset,
+            );
             Ok(true)
         }
         _ => Err(tlv.invalid(structure, field, "BOOLEAN must be one octet")),
@@ -154,7 +217,14 @@ mod tests {
     fn read_integer(bytes: &[u8]) -> (Result<i64, ParseError>, Vec<Finding>) {
         let mut findings = Vec::new();
         let tlv = Reader::new(bytes, "T").read_any("f").unwrap();
-        let value = integer(&tlv, "T", "f", &mut Ctx { findings: &mut findings });
+        let value = integer(
+            &tlv,
+            "T",
+            "f",
+            &mut Ctx {
+                findings: &mut findings,
+            },
+        );
         (value, findings)
     }
 

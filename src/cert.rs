@@ -103,9 +103,10 @@ impl Certificate {
     /// The subject's SM2 public key.
     pub fn public_key(&self) -> Result<PublicKey> {
         let spki = self.parsed.tbs_certificate().subject_public_key_info();
-        let bytes = spki.subject_public_key.as_bytes().ok_or_else(|| {
-            Error::Certificate("the subject public key has unused bits".into())
-        })?;
+        let bytes = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| Error::Certificate("the subject public key has unused bits".into()))?;
         PublicKey::from_sec1_bytes(bytes)
             .map_err(|_| Error::Certificate("the subject public key is not an SM2 point".into()))
     }

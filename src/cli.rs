@@ -68,7 +68,11 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { EXIT_USAGE } else { EXIT_VALID });
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_VALID
+            });
         }
     };
     let status = match cli.command {
@@ -91,5 +95,11 @@ pub fn fail(message: impl std::fmt::Display) -> u8 {
 
 /// Reads a file, or returns the message to print.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{}: {} {e}", path.display(), t("cannot read file:", "无法读取文件：")))
+    std::fs::read(path).map_err(|e| {
+        format!(
+            "{}: {} {e}",
+            path.display(),
+            t("cannot read file:", "无法读取文件：")
+        )
+    })
 }

@@ -74,9 +74,7 @@ impl FindingCode {
     pub fn changes_encoding(self) -> bool {
         !matches!(
             self,
-            Self::CertListTypeNonStandard
-                | Self::PictureTypeMismatch
-                | Self::Ia5StringNonAscii
+            Self::CertListTypeNonStandard | Self::PictureTypeMismatch | Self::Ia5StringNonAscii
         )
     }
 
@@ -147,7 +145,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(code: FindingCode, location: impl Into<String>, offset: Option<usize>) -> Self {
+    pub(crate) fn new(
+        code: FindingCode,
+        location: impl Into<String>,
+        offset: Option<usize>,
+    ) -> Self {
         Self {
             code,
             location: location.into(),

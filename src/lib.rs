@@ -27,7 +27,7 @@ pub use verify::{SignedData, VerifyOptions, verify_seal, verify_signature};
 #[derive(Debug, Clone)]
 pub enum Decoded {
     /// An SESeal.
-    Seal(Seal),
+    Seal(Box<Seal>),
     /// An SES_Signature.
     Signature(Box<Signature>),
 }
@@ -47,6 +47,6 @@ pub fn decode(der: &[u8]) -> Result<Decoded> {
     if is_signature {
         Signature::from_der(der).map(|s| Decoded::Signature(Box::new(s)))
     } else {
-        Seal::from_der(der).map(Decoded::Seal)
+        Seal::from_der(der).map(|s| Decoded::Seal(Box::new(s)))
     }
 }

@@ -46,7 +46,12 @@ pub struct Check {
 }
 
 impl Check {
-    pub(crate) fn new(name: &'static str, status: CheckStatus, message: impl Into<String>, message_zh: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        name: &'static str,
+        status: CheckStatus,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
         Self {
             name,
             status,
@@ -55,15 +60,27 @@ impl Check {
         }
     }
 
-    pub(crate) fn passed(name: &'static str, message: impl Into<String>, message_zh: impl Into<String>) -> Self {
+    pub(crate) fn passed(
+        name: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
         Self::new(name, CheckStatus::Passed, message, message_zh)
     }
 
-    pub(crate) fn failed(name: &'static str, message: impl Into<String>, message_zh: impl Into<String>) -> Self {
+    pub(crate) fn failed(
+        name: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
         Self::new(name, CheckStatus::Failed, message, message_zh)
     }
 
-    pub(crate) fn not_checked(name: &'static str, message: impl Into<String>, message_zh: impl Into<String>) -> Self {
+    pub(crate) fn not_checked(
+        name: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
         Self::new(name, CheckStatus::NotChecked, message, message_zh)
     }
 

@@ -157,7 +157,9 @@ impl CertList {
             Self::Certs(certs) => certs.iter().any(|c| c.as_slice() == cert),
             Self::Digests(digests) => {
                 let digest = sm3(cert);
-                digests.iter().any(|d| is_sm3_name(&d.algorithm) && d.value == digest)
+                digests
+                    .iter()
+                    .any(|d| is_sm3_name(&d.algorithm) && d.value == digest)
             }
         }
     }

@@ -154,9 +154,11 @@ impl<'a> SignatureBuilder<'a> {
             return Err(Error::SigningRefused(RefusalReason::SignerNotInCertList));
         }
         if !self.cert.is_valid_at(time) {
-            return Err(Error::SigningRefused(RefusalReason::SignerCertificateNotValidAt {
-                time: time.to_string(),
-            }));
+            return Err(Error::SigningRefused(
+                RefusalReason::SignerCertificateNotValidAt {
+                    time: time.to_string(),
+                },
+            ));
         }
         Ok(version)
     }

@@ -16,7 +16,6 @@ use crate::finding::Finding;
 use crate::seal::{ExtData, Seal, Version};
 use crate::time::Time;
 
-
 /// SES_Signature: what was signed (TBS_Sign), the signer's certificate and signature.
 ///
 /// ```text

@@ -50,7 +50,14 @@ impl Time {
     }
 
     /// Builds a time from calendar fields in UTC; `None` when a field is out of range.
-    pub fn from_utc(year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Option<Self> {
+    pub fn from_utc(
+        year: u16,
+        month: u8,
+        day: u8,
+        hour: u8,
+        minute: u8,
+        second: u8,
+    ) -> Option<Self> {
         DateTime::new(year, month, day, hour, minute, second)
             .ok()
             .map(Self::from_date_time)
@@ -78,16 +85,28 @@ impl Time {
         if !others_ok {
             return None;
         }
-        let field = |range: std::ops::Range<usize>| digits.get(range).and_then(|s| s.parse::<u16>().ok());
+        let field =
+            |range: std::ops::Range<usize>| digits.get(range).and_then(|s| s.parse::<u16>().ok());
         let time = match digits.len() {
-            8 => Self::from_utc(field(0..4)?, field(4..6)? as u8, field(6..8)? as u8, 0, 0, 0)?,
+            8 => Self::from_utc(
+                field(0..4)?,
+                field(4..6)? as u8,
+                field(6..8)? as u8,
+                0,
+                0,
+                0,
+            )?,
             12 | 14 => Self::from_utc(
                 field(0..4)?,
                 field(4..6)? as u8,
                 field(6..8)? as u8,
                 field(8..10)? as u8,
                 field(10..12)? as u8,
-                if digits.len() == 14 { field(12..14)? as u8 } else { 0 },
+                if digits.len() == 14 {
+                    field(12..14)? as u8
+                } else {
+                    0
+                },
             )?,
             _ => return None,
         };
@@ -96,33 +115,60 @@ impl Time {
     }
 
     /// Decodes a UTCTime or GeneralizedTime element, tolerating what producers write.
-    pub(crate) fn decode(tlv: &Tlv<'_>, structure: &'static str, field: &'static str, findings: &mut Vec<Finding>) -> Result<(Self, TimeEncoding), ParseError> {
+    pub(crate) fn decode(
+        tlv: &Tlv<'_>,
+        structure: &'static str,
+        field: &'static str,
+        findings: &mut Vec<Finding>,
+    ) -> Result<(Self, TimeEncoding), ParseError> {
         let text = std::str::from_utf8(tlv.value)
             .map_err(|_| tlv.invalid(structure, field, "time is not ASCII text"))?;
         let location = || format!("{structure}.{field}");
         match tlv.tag {
             0x17 => {
-                let time = parse_asn1_time(text, 2)
-                    .ok_or_else(|| tlv.invalid(structure, field, format!("invalid UTCTime {text:?}")))?;
+                let time = parse_asn1_time(text, 2).ok_or_else(|| {
+                    tlv.invalid(structure, field, format!("invalid UTCTime {text:?}"))
+                })?;
                 if !time.zulu {
-                    findings.push(Finding::new(FindingCode::TimeWithoutZ, location(), Some(tlv.offset)).with_detail(text));
+                    findings.push(
+                        Finding::new(FindingCode::TimeWithoutZ, location(), Some(tlv.offset))
+                            .with_detail(text),
+                    );
                 }
                 Ok((time.instant, TimeEncoding::UtcTime))
             }
             0x18 => {
                 // Producers also write two-digit years into a GeneralizedTime.
-                let year_digits = if text.len() >= 14 && text.as_bytes()[..14].iter().all(u8::is_ascii_digit) { 4 } else { 2 };
+                let year_digits =
+                    if text.len() >= 14 && text.as_bytes()[..14].iter().all(u8::is_ascii_digit) {
+                        4
+                    } else {
+                        2
+                    };
                 let time = parse_asn1_time(text, year_digits).ok_or_else(|| {
-                    tlv.invalid(structure, field, format!("invalid GeneralizedTime {text:?}"))
+                    tlv.invalid(
+                        structure,
+                        field,
+                        format!("invalid GeneralizedTime {text:?}"),
+                    )
                 })?;
                 if year_digits == 2 {
-                    findings.push(Finding::new(FindingCode::TimeTwoDigitYear, location(), Some(tlv.offset)).with_detail(text));
+                    findings.push(
+                        Finding::new(FindingCode::TimeTwoDigitYear, location(), Some(tlv.offset))
+                            .with_detail(text),
+                    );
                 }
                 if !time.zulu {
-                    findings.push(Finding::new(FindingCode::TimeWithoutZ, location(), Some(tlv.offset)).with_detail(text));
+                    findings.push(
+                        Finding::new(FindingCode::TimeWithoutZ, location(), Some(tlv.offset))
+                            .with_detail(text),
+                    );
                 }
                 if time.fraction {
-                    findings.push(Finding::new(FindingCode::TimeFraction, location(), Some(tlv.offset)).with_detail(text));
+                    findings.push(
+                        Finding::new(FindingCode::TimeFraction, location(), Some(tlv.offset))
+                            .with_detail(text),
+                    );
                 }
                 Ok((time.instant, TimeEncoding::GeneralizedTime))
             }
@@ -139,7 +185,12 @@ impl Time {
 
     /// Parses the text of a V1 timeInfo (UTCTime or GeneralizedTime characters in a BIT STRING).
     pub(crate) fn parse_text(text: &str) -> Option<(Self, bool)> {
-        let year_digits = if text.len() >= 14 && text.as_bytes()[..14].iter().all(u8::is_ascii_digit) { 4 } else { 2 };
+        let year_digits =
+            if text.len() >= 14 && text.as_bytes()[..14].iter().all(u8::is_ascii_digit) {
+                4
+            } else {
+                2
+            };
         parse_asn1_time(text, year_digits).map(|t| (t.instant, t.zulu))
     }
 
@@ -292,8 +343,20 @@ mod tests {
 
     #[test]
     fn two_digit_years_follow_utctime_rule() {
-        assert_eq!(parse_asn1_time("200422021807Z", 2).unwrap().instant.to_string(), "2020-04-22T02:18:07Z");
-        assert_eq!(parse_asn1_time("990101000000Z", 2).unwrap().instant.to_string(), "1999-01-01T00:00:00Z");
+        assert_eq!(
+            parse_asn1_time("200422021807Z", 2)
+                .unwrap()
+                .instant
+                .to_string(),
+            "2020-04-22T02:18:07Z"
+        );
+        assert_eq!(
+            parse_asn1_time("990101000000Z", 2)
+                .unwrap()
+                .instant
+                .to_string(),
+            "1999-01-01T00:00:00Z"
+        );
     }
 
     #[test]
@@ -311,10 +374,24 @@ mod tests {
 
     #[test]
     fn person_times_parse() {
-        assert_eq!(Time::parse("2024-02-06T07:06:18Z").unwrap().to_string(), "2024-02-06T07:06:18Z");
-        assert_eq!(Time::parse("2024-02-06 15:06:18+08:00").unwrap().to_string(), "2024-02-06T07:06:18Z");
-        assert_eq!(Time::parse("2024-02-06").unwrap().to_string(), "2024-02-06T00:00:00Z");
-        assert_eq!(Time::parse("20240206070618Z").unwrap().to_string(), "2024-02-06T07:06:18Z");
+        assert_eq!(
+            Time::parse("2024-02-06T07:06:18Z").unwrap().to_string(),
+            "2024-02-06T07:06:18Z"
+        );
+        assert_eq!(
+            Time::parse("2024-02-06 15:06:18+08:00")
+                .unwrap()
+                .to_string(),
+            "2024-02-06T07:06:18Z"
+        );
+        assert_eq!(
+            Time::parse("2024-02-06").unwrap().to_string(),
+            "2024-02-06T00:00:00Z"
+        );
+        assert_eq!(
+            Time::parse("20240206070618Z").unwrap().to_string(),
+            "2024-02-06T07:06:18Z"
+        );
         assert!(Time::parse("yesterday").is_none());
         assert!(Time::parse("2024-02-30").is_none());
     }

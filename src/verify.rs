@@ -68,7 +68,11 @@ pub fn verify_seal(seal: &Seal, options: &VerifyOptions) -> SealReport {
 
 /// Verifies a signature: the signer's signature, the seal inside it at the signing time, and,
 /// when data is given, dataHash.
-pub fn verify_signature(signature: &Signature, data: SignedData<'_>, options: &VerifyOptions) -> SignatureReport {
+pub fn verify_signature(
+    signature: &Signature,
+    data: SignedData<'_>,
+    options: &VerifyOptions,
+) -> SignatureReport {
     let seal = signature.seal();
     let at = signature.tbs.time_info;
     let mut findings = signature.findings().to_vec();
@@ -82,17 +86,32 @@ pub fn verify_signature(signature: &Signature, data: SignedData<'_>, options: &V
 
     let signer = signature.signer_certificate();
     let signature_valid = {
-        let check = signer_signature_check(signature, signer.as_ref().ok(), &options.sm2_id, &mut findings);
+        let check = signer_signature_check(
+            signature,
+            signer.as_ref().ok(),
+            &options.sm2_id,
+            &mut findings,
+        );
         let ok = check.status == crate::report::CheckStatus::Passed;
         checks.push(check);
         ok
     };
 
-    let in_list = seal.info.property.cert_list.contains(&signature.signer_cert);
+    let in_list = seal
+        .info
+        .property
+        .cert_list
+        .contains(&signature.signer_cert);
     checks.push(cert_list_check(&seal.info.property.cert_list, in_list));
 
     checks.push(match &signer {
-        Ok(cert) => validity_check("signature.signer_certificate_validity", "signer's certificate", "签章者证书", cert, at),
+        Ok(cert) => validity_check(
+            "signature.signer_certificate_validity",
+            "signer's certificate",
+            "签章者证书",
+            cert,
+            at,
+        ),
         Err(e) => Check::failed(
             "signature.signer_certificate_validity",
             format!("the signer's certificate cannot be read: {e}"),
@@ -107,7 +126,9 @@ pub fn verify_signature(signature: &Signature, data: SignedData<'_>, options: &V
 
     let data_hash_valid = match data {
         SignedData::Absent => None,
-        SignedData::Bytes(bytes) => Some(sm3(bytes).as_slice() == signature.tbs.data_hash.as_slice()),
+        SignedData::Bytes(bytes) => {
+            Some(sm3(bytes).as_slice() == signature.tbs.data_hash.as_slice())
+        }
         SignedData::Digest(digest) => Some(digest.as_slice() == signature.tbs.data_hash.as_slice()),
     };
     checks.push(match data_hash_valid {
@@ -123,8 +144,14 @@ pub fn verify_signature(signature: &Signature, data: SignedData<'_>, options: &V
         ),
         Some(false) => Check::failed(
             "signature.data_hash",
-            format!("dataHash {} differs from the SM3 digest of the data", hex(&signature.tbs.data_hash)),
-            format!("dataHash {} 与原文的 SM3 摘要不一致", hex(&signature.tbs.data_hash)),
+            format!(
+                "dataHash {} differs from the SM3 digest of the data",
+                hex(&signature.tbs.data_hash)
+            ),
+            format!(
+                "dataHash {} 与原文的 SM3 摘要不一致",
+                hex(&signature.tbs.data_hash)
+            ),
         ),
     });
     checks.push(match &signature.time_stamp {
@@ -156,7 +183,12 @@ pub fn verify_signature(signature: &Signature, data: SignedData<'_>, options: &V
 }
 
 /// Checks of a seal at time `at`; returns them and whether the maker's signature verified.
-fn seal_checks(seal: &Seal, at: Time, sm2_id: &[u8], findings: &mut Vec<Finding>) -> (Vec<Check>, bool) {
+fn seal_checks(
+    seal: &Seal,
+    at: Time,
+    sm2_id: &[u8],
+    findings: &mut Vec<Finding>,
+) -> (Vec<Check>, bool) {
     let mut checks = Vec::new();
     let header = &seal.info.header;
     let expected_versions: &[i64] = match seal.version {
@@ -165,12 +197,22 @@ fn seal_checks(seal: &Seal, at: Time, sm2_id: &[u8], findings: &mut Vec<Finding>
         Version::V5 => &[5],
     };
     checks.push(if header.id != "ES" {
-        Check::failed("seal.format", format!("header ID is {:?}, not \"ES\"", header.id), format!("头信息 ID 为 {:?}，不是 \"ES\"", header.id))
+        Check::failed(
+            "seal.format",
+            format!("header ID is {:?}, not \"ES\"", header.id),
+            format!("头信息 ID 为 {:?}，不是 \"ES\"", header.id),
+        )
     } else if !expected_versions.contains(&header.version) {
         Check::failed(
             "seal.format",
-            format!("header version {} does not match the {:?} structure", header.version, seal.version),
-            format!("头信息版本号 {} 与 {:?} 结构不符", header.version, seal.version),
+            format!(
+                "header version {} does not match the {:?} structure",
+                header.version, seal.version
+            ),
+            format!(
+                "头信息版本号 {} 与 {:?} 结构不符",
+                header.version, seal.version
+            ),
         )
     } else {
         Check::passed(
@@ -182,10 +224,29 @@ fn seal_checks(seal: &Seal, at: Time, sm2_id: &[u8], findings: &mut Vec<Finding>
 
     let maker = seal.maker_certificate();
     let maker_check = match &maker {
-        Err(e) => Check::failed("seal.maker_signature", format!("the maker's certificate cannot be read: {e}"), format!("无法读取制章者证书：{e}")),
+        Err(e) => Check::failed(
+            "seal.maker_signature",
+            format!("the maker's certificate cannot be read: {e}"),
+            format!("无法读取制章者证书：{e}"),
+        ),
         Ok(cert) => {
-            let location = if seal.version == Version::V1 { "SES_SignInfo.signData" } else { "SESeal.signedValue" };
-            verify_sm2("seal.maker_signature", cert, &seal.signature_algorithm, &seal.signed_value, location, seal.signed_value_offset(), &seal.signed_message(), sm2_id, findings, ("maker", "制章者"))
+            let location = if seal.version == Version::V1 {
+                "SES_SignInfo.signData"
+            } else {
+                "SESeal.signedValue"
+            };
+            verify_sm2(
+                "seal.maker_signature",
+                cert,
+                &seal.signature_algorithm,
+                &seal.signed_value,
+                location,
+                seal.signed_value_offset(),
+                &seal.signed_message(),
+                sm2_id,
+                findings,
+                ("maker", "制章者"),
+            )
         }
     };
     let maker_ok = maker_check.status == crate::report::CheckStatus::Passed;
@@ -195,19 +256,41 @@ fn seal_checks(seal: &Seal, at: Time, sm2_id: &[u8], findings: &mut Vec<Finding>
     checks.push(if seal.is_valid_at(at) {
         Check::passed(
             "seal.validity",
-            format!("{at} is within the seal's validity {} .. {}", property.valid_start, property.valid_end),
-            format!("{at} 在印章有效期 {} 至 {} 内", property.valid_start, property.valid_end),
+            format!(
+                "{at} is within the seal's validity {} .. {}",
+                property.valid_start, property.valid_end
+            ),
+            format!(
+                "{at} 在印章有效期 {} 至 {} 内",
+                property.valid_start, property.valid_end
+            ),
         )
     } else {
         Check::failed(
             "seal.validity",
-            format!("{at} is outside the seal's validity {} .. {}", property.valid_start, property.valid_end),
-            format!("{at} 不在印章有效期 {} 至 {} 内", property.valid_start, property.valid_end),
+            format!(
+                "{at} is outside the seal's validity {} .. {}",
+                property.valid_start, property.valid_end
+            ),
+            format!(
+                "{at} 不在印章有效期 {} 至 {} 内",
+                property.valid_start, property.valid_end
+            ),
         )
     });
     checks.push(match &maker {
-        Ok(cert) => validity_check("seal.maker_certificate_validity", "maker's certificate", "制章者证书", cert, at),
-        Err(e) => Check::failed("seal.maker_certificate_validity", format!("the maker's certificate cannot be read: {e}"), format!("无法读取制章者证书：{e}")),
+        Ok(cert) => validity_check(
+            "seal.maker_certificate_validity",
+            "maker's certificate",
+            "制章者证书",
+            cert,
+            at,
+        ),
+        Err(e) => Check::failed(
+            "seal.maker_certificate_validity",
+            format!("the maker's certificate cannot be read: {e}"),
+            format!("无法读取制章者证书：{e}"),
+        ),
     });
     checks.push(Check::not_checked(
         "seal.maker_certificate_chain",
@@ -217,7 +300,10 @@ fn seal_checks(seal: &Seal, at: Time, sm2_id: &[u8], findings: &mut Vec<Finding>
     if let Some(token) = &seal.time_stamp {
         checks.push(Check::not_checked(
             "seal.time_stamp",
-            format!("the seal carries a {}-byte time stamp that is not verified", token.len()),
+            format!(
+                "the seal carries a {}-byte time stamp that is not verified",
+                token.len()
+            ),
             format!("印章含 {} 字节时间戳，未验证", token.len()),
         ));
     }
@@ -239,25 +325,45 @@ fn format_check(signature: &Signature) -> Check {
     if !family_ok {
         Check::failed(
             "signature.format",
-            format!("a {:?} signature contains a {:?} seal", signature.version, seal_version),
-            format!("{:?} 签章数据中包含 {:?} 印章", signature.version, seal_version),
+            format!(
+                "a {:?} signature contains a {:?} seal",
+                signature.version, seal_version
+            ),
+            format!(
+                "{:?} 签章数据中包含 {:?} 印章",
+                signature.version, seal_version
+            ),
         )
     } else if !number_ok {
         Check::failed(
             "signature.format",
-            format!("TBS_Sign version {tbs_version} does not match the {:?} structure", signature.version),
-            format!("TBS_Sign 版本号 {tbs_version} 与 {:?} 结构不符", signature.version),
+            format!(
+                "TBS_Sign version {tbs_version} does not match the {:?} structure",
+                signature.version
+            ),
+            format!(
+                "TBS_Sign 版本号 {tbs_version} 与 {:?} 结构不符",
+                signature.version
+            ),
         )
     } else {
         Check::passed(
             "signature.format",
-            format!("{:?} signature with a {:?} seal", signature.version, seal_version),
+            format!(
+                "{:?} signature with a {:?} seal",
+                signature.version, seal_version
+            ),
             format!("{:?} 签章数据，{:?} 印章", signature.version, seal_version),
         )
     }
 }
 
-fn signer_signature_check(signature: &Signature, signer: Option<&Certificate>, sm2_id: &[u8], findings: &mut Vec<Finding>) -> Check {
+fn signer_signature_check(
+    signature: &Signature,
+    signer: Option<&Certificate>,
+    sm2_id: &[u8],
+    findings: &mut Vec<Finding>,
+) -> Check {
     let Some(cert) = signer else {
         return Check::failed(
             "signature.signer_signature",
@@ -280,27 +386,60 @@ fn signer_signature_check(signature: &Signature, signer: Option<&Certificate>, s
 }
 
 #[allow(clippy::too_many_arguments)]
-fn verify_sm2(name: &'static str, cert: &Certificate, algorithm: &ObjectIdentifier, stored_value: &[u8], location: &str, offset: usize, message: &[u8], sm2_id: &[u8], findings: &mut Vec<Finding>, who: (&str, &str)) -> Check {
+fn verify_sm2(
+    name: &'static str,
+    cert: &Certificate,
+    algorithm: &ObjectIdentifier,
+    stored_value: &[u8],
+    location: &str,
+    offset: usize,
+    message: &[u8],
+    sm2_id: &[u8],
+    findings: &mut Vec<Finding>,
+    who: (&str, &str),
+) -> Check {
     let (en, zh) = who;
     if *algorithm != OID_SM2_WITH_SM3 {
         return Check::failed(
             name,
-            format!("the {en}'s signature algorithm {algorithm} is not SM2-with-SM3 (1.2.156.10197.1.501)"),
+            format!(
+                "the {en}'s signature algorithm {algorithm} is not SM2-with-SM3 (1.2.156.10197.1.501)"
+            ),
             format!("{zh}签名算法 {algorithm} 不是 SM2-with-SM3（1.2.156.10197.1.501）"),
         );
     }
     let key: PublicKey = match cert.public_key() {
         Ok(key) => key,
-        Err(e) => return Check::failed(name, format!("the {en}'s public key cannot be read: {e}"), format!("无法读取{zh}公钥：{e}")),
+        Err(e) => {
+            return Check::failed(
+                name,
+                format!("the {en}'s public key cannot be read: {e}"),
+                format!("无法读取{zh}公钥：{e}"),
+            );
+        }
     };
     let value = match SignatureValue::decode(stored_value, location, offset, findings) {
         Ok(value) => value,
-        Err(e) => return Check::failed(name, format!("the {en}'s signature value cannot be read: {e}"), format!("无法读取{zh}签名值：{e}")),
+        Err(e) => {
+            return Check::failed(
+                name,
+                format!("the {en}'s signature value cannot be read: {e}"),
+                format!("无法读取{zh}签名值：{e}"),
+            );
+        }
     };
     if key.verify(sm2_id, message, &value) {
-        Check::passed(name, format!("the {en}'s SM2 signature is valid"), format!("{zh} SM2 签名有效"))
+        Check::passed(
+            name,
+            format!("the {en}'s SM2 signature is valid"),
+            format!("{zh} SM2 签名有效"),
+        )
     } else {
-        Check::failed(name, format!("the {en}'s SM2 signature is invalid"), format!("{zh} SM2 签名无效"))
+        Check::failed(
+            name,
+            format!("the {en}'s SM2 signature is invalid"),
+            format!("{zh} SM2 签名无效"),
+        )
     }
 }
 
@@ -312,14 +451,26 @@ fn cert_list_check(list: &CertList, in_list: bool) -> Check {
     if in_list {
         Check::passed(
             "signature.signer_in_cert_list",
-            format!("the signer's certificate is in the seal's certList ({} {kind_en})", list.len()),
-            format!("签章者证书在印章的 certList 中（{} 个{kind_zh}）", list.len()),
+            format!(
+                "the signer's certificate is in the seal's certList ({} {kind_en})",
+                list.len()
+            ),
+            format!(
+                "签章者证书在印章的 certList 中（{} 个{kind_zh}）",
+                list.len()
+            ),
         )
     } else {
         Check::failed(
             "signature.signer_in_cert_list",
-            format!("the signer's certificate is not in the seal's certList ({} {kind_en})", list.len()),
-            format!("签章者证书不在印章的 certList 中（{} 个{kind_zh}）", list.len()),
+            format!(
+                "the signer's certificate is not in the seal's certList ({} {kind_en})",
+                list.len()
+            ),
+            format!(
+                "签章者证书不在印章的 certList 中（{} 个{kind_zh}）",
+                list.len()
+            ),
         )
     }
 }
@@ -327,9 +478,17 @@ fn cert_list_check(list: &CertList, in_list: bool) -> Check {
 fn validity_check(name: &'static str, en: &str, zh: &str, cert: &Certificate, at: Time) -> Check {
     let (from, to) = (cert.not_before(), cert.not_after());
     if cert.is_valid_at(at) {
-        Check::passed(name, format!("{at} is within the {en} validity {from} .. {to}"), format!("{at} 在{zh}有效期 {from} 至 {to} 内"))
+        Check::passed(
+            name,
+            format!("{at} is within the {en} validity {from} .. {to}"),
+            format!("{at} 在{zh}有效期 {from} 至 {to} 内"),
+        )
     } else {
-        Check::failed(name, format!("{at} is outside the {en} validity {from} .. {to}"), format!("{at} 不在{zh}有效期 {from} 至 {to} 内"))
+        Check::failed(
+            name,
+            format!("{at} is outside the {en} validity {from} .. {to}"),
+            format!("{at} 不在{zh}有效期 {from} 至 {to} 内"),
+        )
     }
 }
 

@@ -30,7 +30,8 @@ fn stdout(output: &Output) -> String {
 }
 
 fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -49,14 +50,25 @@ fn verify_valid_seal_exits_zero() {
 
 #[test]
 fn verify_invalid_seal_exits_one() {
-    let output = eseal(&["verify", &vector("seals/hebeigede-v4.esl"), "--at", "2021-01-01"]);
+    let output = eseal(&[
+        "verify",
+        &vector("seals/hebeigede-v4.esl"),
+        "--at",
+        "2021-01-01",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("[FAILED] seal.maker_signature"));
 }
 
 #[test]
 fn seal_json_has_documented_fields() {
-    let output = eseal(&["verify", &vector("seals/koal-v4.esl"), "--at", "2024-06-01", "--json"]);
+    let output = eseal(&[
+        "verify",
+        &vector("seals/koal-v4.esl"),
+        "--at",
+        "2024-06-01",
+        "--json",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let report = json(&output);
     assert_eq!(report["kind"], "seal");
@@ -68,13 +80,21 @@ fn seal_json_has_documented_fields() {
     assert_eq!(seal["type"], 4);
     assert_eq!(seal["maker_signature_valid"], true);
     let findings = report["findings"].as_array().unwrap();
-    assert!(findings.iter().any(|f| f["code"] == "signature-raw-r-s" && f["message"].as_str().unwrap().contains("r||s")));
+    assert!(findings.iter().any(
+        |f| f["code"] == "signature-raw-r-s" && f["message"].as_str().unwrap().contains("r||s")
+    ));
 }
 
 #[test]
 fn signature_json_has_documented_fields() {
     let folder = "signatures/dianju-c9ca0b828683";
-    let with_data = eseal(&["verify", &vector(&format!("{folder}/SignedValue.dat")), "--data", &vector(&format!("{folder}/Signature.xml")), "--json"]);
+    let with_data = eseal(&[
+        "verify",
+        &vector(&format!("{folder}/SignedValue.dat")),
+        "--data",
+        &vector(&format!("{folder}/Signature.xml")),
+        "--json",
+    ]);
     assert_eq!(with_data.status.code(), Some(0));
     let report = json(&with_data);
     assert_eq!(report["kind"], "signature");
@@ -86,16 +106,37 @@ fn signature_json_has_documented_fields() {
     assert_eq!(entry["data_hash_valid"], true);
     assert_eq!(entry["signer_in_cert_list"], true);
     assert_eq!(entry["seal"]["maker_signature_valid"], true);
-    assert!(entry["checks"].as_array().unwrap().iter().any(|c| c["name"] == "signature.data_hash" && c["status"] == "passed"));
-    assert!(entry["findings"].as_array().unwrap().iter().any(|f| f["code"] == "integer-negative"));
+    assert!(
+        entry["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "signature.data_hash" && c["status"] == "passed")
+    );
+    assert!(
+        entry["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "integer-negative")
+    );
 
-    let without_data = json(&eseal(&["verify", &vector(&format!("{folder}/SignedValue.dat")), "--json"]));
+    let without_data = json(&eseal(&[
+        "verify",
+        &vector(&format!("{folder}/SignedValue.dat")),
+        "--json",
+    ]));
     assert!(without_data["signatures"][0]["data_hash_valid"].is_null());
 }
 
 #[test]
 fn wrong_data_exits_one() {
-    let output = eseal(&["verify", &vector("signatures/koal-0949ab5880fe/SignedValue.dat"), "--data", &vector("signatures/koal-561ad032f380/Signature.xml")]);
+    let output = eseal(&[
+        "verify",
+        &vector("signatures/koal-0949ab5880fe/SignedValue.dat"),
+        "--data",
+        &vector("signatures/koal-561ad032f380/Signature.xml"),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("[FAILED] signature.data_hash"));
 }
@@ -106,8 +147,16 @@ fn verify_folder_lists_every_file() {
     // Some vectors are invalid on purpose.
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
-    assert_eq!(text.lines().filter(|l| l.starts_with("VALID") || l.starts_with("INVALID")).count(), 17);
-    assert!(text.contains("summary: 9 valid, 8 invalid, 0 unreadable"), "{text}");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("VALID") || l.starts_with("INVALID"))
+            .count(),
+        17
+    );
+    assert!(
+        text.contains("summary: 9 valid, 8 invalid, 0 unreadable"),
+        "{text}"
+    );
 
     let valid_only = eseal(&["verify", &vector("signatures/koal-0949ab5880fe")]);
     assert_eq!(valid_only.status.code(), Some(0), "{}", stdout(&valid_only));
@@ -124,17 +173,36 @@ fn unreadable_and_malformed_input_exit_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("byte offset"));
     assert_eq!(eseal(&["verify"]).status.code(), Some(2));
-    assert_eq!(eseal(&["verify", &vector("seals/UserV4.esl"), "--at", "someday"]).status.code(), Some(2));
+    assert_eq!(
+        eseal(&["verify", &vector("seals/UserV4.esl"), "--at", "someday"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn inspect_prints_fields_and_writes_picture() {
     let dir = scratch("cli-inspect");
     let picture = dir.join("picture.png");
-    let output = eseal(&["inspect", &vector("seals/UserV4.esl"), "--picture", picture.to_str().unwrap()]);
+    let output = eseal(&[
+        "inspect",
+        &vector("seals/UserV4.esl"),
+        "--picture",
+        picture.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
-    for expected in ["V4", "OFDR&WTest", "51f044b76510434e9bc67a1185c2fba5", "OFD R&W 测试用印章", "2020-04-22T02:09:00Z", "CN=Test Certificate", "\"PNG\"", "40 x 40 mm"] {
+    for expected in [
+        "V4",
+        "OFDR&WTest",
+        "51f044b76510434e9bc67a1185c2fba5",
+        "OFD R&W 测试用印章",
+        "2020-04-22T02:09:00Z",
+        "CN=Test Certificate",
+        "\"PNG\"",
+        "40 x 40 mm",
+    ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
     let written = std::fs::read(&picture).unwrap();
@@ -142,7 +210,10 @@ fn inspect_prints_fields_and_writes_picture() {
     let seal = eseal::Seal::from_der(&common::read("seals/UserV4.esl")).unwrap();
     assert_eq!(written, seal.info.picture.data);
 
-    let signature = eseal(&["inspect", &vector("signatures/suwell-sdk-ba0963d2b707/SignedValue.dat")]);
+    let signature = eseal(&[
+        "inspect",
+        &vector("signatures/suwell-sdk-ba0963d2b707/SignedValue.dat"),
+    ]);
     let text = stdout(&signature);
     assert!(text.contains("ICBCReceipt00001"), "{text}");
     assert!(text.contains("time-without-z"));
@@ -150,7 +221,10 @@ fn inspect_prints_fields_and_writes_picture() {
 
 #[test]
 fn chinese_locale_gives_chinese_output() {
-    let output = eseal_with_lang(&["verify", &vector("seals/UserV4.esl"), "--at", "2021-06-01"], "zh_CN.UTF-8");
+    let output = eseal_with_lang(
+        &["verify", &vector("seals/UserV4.esl"), "--at", "2021-06-01"],
+        "zh_CN.UTF-8",
+    );
     let text = stdout(&output);
     assert!(text.contains("有效"), "{text}");
     assert!(text.contains("[通过] seal.maker_signature"), "{text}");
@@ -163,20 +237,45 @@ fn create_seal_and_sign_with_vector_keys() {
     let key = |name: &str| keys.join(name).display().to_string();
     let seal = dir.join("made.esl");
     let picture = dir.join("picture.png");
-    assert_eq!(eseal(&["inspect", &vector("seals/UserV4.esl"), "--picture", picture.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        eseal(&[
+            "inspect",
+            &vector("seals/UserV4.esl"),
+            "--picture",
+            picture.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
     let created = eseal(&[
-        "seal", "create",
-        "--maker-key", &key("SealBuilder.key.pem"),
-        "--maker-cert", &key("SealBuilder.cert.pem"),
-        "--signer-cert", &key("USER.cert.pem"),
-        "--es-id", "CLI-0001",
-        "--name", "命令行测试章",
-        "--picture", picture.to_str().unwrap(),
-        "--valid-from", "2021-01-01",
-        "--valid-to", "2022-01-01",
-        "--out", seal.to_str().unwrap(),
+        "seal",
+        "create",
+        "--maker-key",
+        &key("SealBuilder.key.pem"),
+        "--maker-cert",
+        &key("SealBuilder.cert.pem"),
+        "--signer-cert",
+        &key("USER.cert.pem"),
+        "--es-id",
+        "CLI-0001",
+        "--name",
+        "命令行测试章",
+        "--picture",
+        picture.to_str().unwrap(),
+        "--valid-from",
+        "2021-01-01",
+        "--valid-to",
+        "2022-01-01",
+        "--out",
+        seal.to_str().unwrap(),
     ]);
-    assert_eq!(created.status.code(), Some(0), "{}", String::from_utf8_lossy(&created.stderr));
+    assert_eq!(
+        created.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
 
     let data = dir.join("document.txt");
     std::fs::write(&data, "signed by the command line\n").unwrap();
@@ -184,19 +283,39 @@ fn create_seal_and_sign_with_vector_keys() {
     let sign = |time: &str| {
         eseal(&[
             "sign",
-            "--seal", seal.to_str().unwrap(),
-            "--key", &key("USER.key.pem"),
-            "--cert", &key("USER.cert.pem"),
-            "--data", data.to_str().unwrap(),
-            "--time", time,
-            "--out", signature.to_str().unwrap(),
+            "--seal",
+            seal.to_str().unwrap(),
+            "--key",
+            &key("USER.key.pem"),
+            "--cert",
+            &key("USER.cert.pem"),
+            "--data",
+            data.to_str().unwrap(),
+            "--time",
+            time,
+            "--out",
+            signature.to_str().unwrap(),
         ])
     };
     let signed = sign("2021-06-01T08:00:00+08:00");
-    assert_eq!(signed.status.code(), Some(0), "{}", String::from_utf8_lossy(&signed.stderr));
-    let verified = eseal(&["verify", signature.to_str().unwrap(), "--data", data.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        signed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    let verified = eseal(&[
+        "verify",
+        signature.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
-    assert_eq!(json(&verified)["signatures"][0]["signing_time"], "2021-06-01T00:00:00Z");
+    assert_eq!(
+        json(&verified)["signatures"][0]["signing_time"],
+        "2021-06-01T00:00:00Z"
+    );
 
     // Outside the seal's validity, signing is refused with the reason.
     let refused = sign("2023-01-01");
@@ -214,8 +333,18 @@ fn demo_runs_in_both_languages() {
     assert_eq!(chinese.status.code(), Some(0));
     assert!(stdout(&chinese).contains("演示汇总"));
     assert!(dir.join("seal.esl").is_file());
-    let reverified = eseal(&["verify", dir.join("transcript.sig").to_str().unwrap(), "--data", dir.join("transcript.txt").to_str().unwrap()]);
+    let reverified = eseal(&[
+        "verify",
+        dir.join("transcript.sig").to_str().unwrap(),
+        "--data",
+        dir.join("transcript.txt").to_str().unwrap(),
+    ]);
     assert_eq!(reverified.status.code(), Some(0));
-    let tampered = eseal(&["verify", dir.join("transcript.sig").to_str().unwrap(), "--data", dir.join("transcript-tampered.txt").to_str().unwrap()]);
+    let tampered = eseal(&[
+        "verify",
+        dir.join("transcript.sig").to_str().unwrap(),
+        "--data",
+        dir.join("transcript-tampered.txt").to_str().unwrap(),
+    ]);
     assert_eq!(tampered.status.code(), Some(1));
 }

@@ -13,7 +13,10 @@ use eseal::cert::CertificateBuilder;
 use eseal::crypto::{DEFAULT_SM2_ID, sm3};
 use eseal::error::RefusalReason;
 use eseal::report::{CheckStatus, SignatureReport};
-use eseal::{Certificate, Error, PrivateKey, Seal, SealBuilder, Signature, SignatureBuilder, SignedData, Time, VerifyOptions, Version, verify_signature};
+use eseal::{
+    Certificate, Error, PrivateKey, Seal, SealBuilder, Signature, SignatureBuilder, SignedData,
+    Time, VerifyOptions, Version, verify_signature,
+};
 
 const DATA: &[u8] = b"negative test document";
 
@@ -34,10 +37,15 @@ fn pki() -> Pki {
     let start = t("2025-01-01");
     let end = t("2027-01-01");
     let ca_key = PrivateKey::generate().unwrap();
-    let ca = CertificateBuilder::new("CN=Negative CA", 1, start, end).ca(true).sign(ca_key.public_key(), None, Some(&ca_key)).unwrap();
+    let ca = CertificateBuilder::new("CN=Negative CA", 1, start, end)
+        .ca(true)
+        .sign(ca_key.public_key(), None, Some(&ca_key))
+        .unwrap();
     let issue = |name: &str, serial: u64| {
         let key = PrivateKey::generate().unwrap();
-        let cert = CertificateBuilder::new(name, serial, start, end).sign(key.public_key(), Some((&ca, &ca_key)), None).unwrap();
+        let cert = CertificateBuilder::new(name, serial, start, end)
+            .sign(key.public_key(), Some((&ca, &ca_key)), None)
+            .unwrap();
         (key, cert)
     };
     let (maker_key, maker) = issue("CN=Maker", 2);
@@ -68,15 +76,25 @@ fn make_seal(pki: &Pki, version: Version) -> Seal {
 }
 
 fn sign(pki: &Pki, seal: &Seal, time: &str) -> Signature {
-    SignatureBuilder::new(seal, &pki.signer_key, &pki.signer).time(t(time)).sign(DATA).unwrap()
+    SignatureBuilder::new(seal, &pki.signer_key, &pki.signer)
+        .time(t(time))
+        .sign(DATA)
+        .unwrap()
 }
 
 fn verify(signature: &Signature) -> SignatureReport {
-    verify_signature(signature, SignedData::Bytes(DATA), &VerifyOptions::default())
+    verify_signature(
+        signature,
+        SignedData::Bytes(DATA),
+        &VerifyOptions::default(),
+    )
 }
 
 fn status(report: &SignatureReport, name: &str) -> CheckStatus {
-    report.check(name).unwrap_or_else(|| panic!("no check {name}")).status
+    report
+        .check(name)
+        .unwrap_or_else(|| panic!("no check {name}"))
+        .status
 }
 
 fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
@@ -95,8 +113,17 @@ fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
 }
 
 /// Assembles a V4 SES_Signature without any of the builder's checks.
-fn forge_v4(seal: &Seal, time: Time, data_hash: &[u8], cert: &Certificate, key: &PrivateKey) -> Signature {
-    let time = GeneralizedTime::from_unix_duration(Duration::from_secs(time.unix_seconds())).unwrap().to_der().unwrap();
+fn forge_v4(
+    seal: &Seal,
+    time: Time,
+    data_hash: &[u8],
+    cert: &Certificate,
+    key: &PrivateKey,
+) -> Signature {
+    let time = GeneralizedTime::from_unix_duration(Duration::from_secs(time.unix_seconds()))
+        .unwrap()
+        .to_der()
+        .unwrap();
     let mut tbs = vec![0x02, 0x01, 0x04];
     tbs.extend_from_slice(seal.as_der());
     tbs.extend(time);
@@ -123,7 +150,13 @@ fn genuine_signature_is_valid() {
     let report = verify(&signature);
     assert!(report.valid, "{:?}", report.checks);
     // The hand-assembled TBS_Sign equals the builder's for the same values.
-    let forged = forge_v4(&seal, t("2025-09-01"), &sm3(DATA), &pki.signer, &pki.signer_key);
+    let forged = forge_v4(
+        &seal,
+        t("2025-09-01"),
+        &sm3(DATA),
+        &pki.signer,
+        &pki.signer_key,
+    );
     assert_eq!(forged.signed_message(), signature.signed_message());
     assert!(verify(&forged).valid);
 }
@@ -146,7 +179,10 @@ fn flipped_bit_anywhere_is_rejected() {
                 // Only an unsigned BIT STRING unused-bits octet may change without effect, and
                 // then the change is reported.
                 let codes = common::codes(&report.findings);
-                assert!(codes.contains(&"bit-string-unused-bits"), "{version:?}: flipping byte {position} left the signature valid");
+                assert!(
+                    codes.contains(&"bit-string-unused-bits"),
+                    "{version:?}: flipping byte {position} left the signature valid"
+                );
             }
         }
     }
@@ -161,8 +197,15 @@ fn flipped_bit_in_each_signed_part() {
     // SES_Signature and TBS_Sign headers are four bytes each, then `02 01 04`.
     let version = 10;
     assert_eq!(der[version - 2..=version], [0x02, 0x01, 0x04]);
-    let seal_start = der.windows(seal.as_der().len()).position(|w| w == seal.as_der()).unwrap();
-    let esid = seal_start + der[seal_start..].windows(7).position(|w| w == b"NEG-001").unwrap();
+    let seal_start = der
+        .windows(seal.as_der().len())
+        .position(|w| w == seal.as_der())
+        .unwrap();
+    let esid = seal_start
+        + der[seal_start..]
+            .windows(7)
+            .position(|w| w == b"NEG-001")
+            .unwrap();
     let hash = der.windows(32).position(|w| w == sm3(DATA)).unwrap();
     let seal_signature = seal_start + seal.as_der().len() - 10;
     for (part, position, broken) in [
@@ -171,17 +214,29 @@ fn flipped_bit_in_each_signed_part() {
         ("SES_SealInfo.esID", esid, "seal.maker_signature"),
         ("SESeal.signedValue", seal_signature, "seal.maker_signature"),
         ("TBS_Sign.dataHash", hash + 5, "signature.signer_signature"),
-        ("SES_Signature.signature", der.len() - 5, "signature.signer_signature"),
+        (
+            "SES_Signature.signature",
+            der.len() - 5,
+            "signature.signer_signature",
+        ),
     ] {
         let mut copy = der.to_vec();
-        copy[position] ^= if part == "TBS_Sign.version" { 0x02 } else { 0x01 };
+        copy[position] ^= if part == "TBS_Sign.version" {
+            0x02
+        } else {
+            0x01
+        };
         let tampered = Signature::from_der(&copy).unwrap_or_else(|e| panic!("{part}: {e}"));
         let report = verify(&tampered);
         assert!(!report.valid, "{part}");
         assert_eq!(status(&report, broken), CheckStatus::Failed, "{part}");
         if part != "TBS_Sign.version" && part != "SES_Signature.signature" {
             // Any change inside TBS_Sign also breaks the signer's signature.
-            assert_eq!(status(&report, "signature.signer_signature"), CheckStatus::Failed, "{part}");
+            assert_eq!(
+                status(&report, "signature.signer_signature"),
+                CheckStatus::Failed,
+                "{part}"
+            );
         }
     }
 }
@@ -191,7 +246,11 @@ fn truncated_seal_is_a_typed_error_at_every_length() {
     let der = common::read("seals/UserV4.esl");
     for length in 0..der.len() {
         match Seal::from_der(&der[..length]) {
-            Err(Error::Parse(error)) => assert!(error.offset <= length, "offset {} beyond {length}", error.offset),
+            Err(Error::Parse(error)) => assert!(
+                error.offset <= length,
+                "offset {} beyond {length}",
+                error.offset
+            ),
             Err(other) => panic!("length {length}: unexpected error {other}"),
             Ok(_) => panic!("a seal truncated to {length} bytes was accepted"),
         }
@@ -202,7 +261,10 @@ fn truncated_seal_is_a_typed_error_at_every_length() {
 fn truncated_signature_is_a_typed_error_at_every_length() {
     let der = common::read("signatures/suwell-t-58945b137af8/SignedValue.dat");
     for length in 0..der.len() {
-        assert!(matches!(Signature::from_der(&der[..length]), Err(Error::Parse(_))), "length {length}");
+        assert!(
+            matches!(Signature::from_der(&der[..length]), Err(Error::Parse(_))),
+            "length {length}"
+        );
         assert!(eseal::decode(&der[..length]).is_err(), "length {length}");
     }
 }
@@ -212,7 +274,11 @@ fn wrong_data_fails_data_hash() {
     let pki = pki();
     let seal = make_seal(&pki, Version::V4);
     let signature = sign(&pki, &seal, "2025-09-01");
-    let report = verify_signature(&signature, SignedData::Bytes(b"another document"), &VerifyOptions::default());
+    let report = verify_signature(
+        &signature,
+        SignedData::Bytes(b"another document"),
+        &VerifyOptions::default(),
+    );
     assert_eq!(report.data_hash_valid, Some(false));
     assert_eq!(status(&report, "signature.data_hash"), CheckStatus::Failed);
     assert!(report.signature_valid);
@@ -223,14 +289,28 @@ fn wrong_data_fails_data_hash() {
 fn signer_not_in_cert_list() {
     let pki = pki();
     let seal = make_seal(&pki, Version::V4);
-    let refused = SignatureBuilder::new(&seal, &pki.other_key, &pki.other).time(t("2025-09-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::SignerNotInCertList))));
+    let refused = SignatureBuilder::new(&seal, &pki.other_key, &pki.other)
+        .time(t("2025-09-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(RefusalReason::SignerNotInCertList))
+    ));
 
-    let forged = forge_v4(&seal, t("2025-09-01"), &sm3(DATA), &pki.other, &pki.other_key);
+    let forged = forge_v4(
+        &seal,
+        t("2025-09-01"),
+        &sm3(DATA),
+        &pki.other,
+        &pki.other_key,
+    );
     let report = verify(&forged);
     assert!(report.signature_valid);
     assert!(!report.signer_in_cert_list);
-    assert_eq!(status(&report, "signature.signer_in_cert_list"), CheckStatus::Failed);
+    assert_eq!(
+        status(&report, "signature.signer_in_cert_list"),
+        CheckStatus::Failed
+    );
     assert!(!report.valid);
 }
 
@@ -246,24 +326,52 @@ fn signer_digest_list_is_matched() {
         .unwrap();
     assert_eq!(seal.info.property.cert_list_type, Some(2));
     assert!(verify(&sign(&pki, &seal, "2025-09-01")).valid);
-    let refused = SignatureBuilder::new(&seal, &pki.other_key, &pki.other).time(t("2025-09-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::SignerNotInCertList))));
-    let forged = forge_v4(&seal, t("2025-09-01"), &sm3(DATA), &pki.other, &pki.other_key);
-    assert_eq!(status(&verify(&forged), "signature.signer_in_cert_list"), CheckStatus::Failed);
+    let refused = SignatureBuilder::new(&seal, &pki.other_key, &pki.other)
+        .time(t("2025-09-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(RefusalReason::SignerNotInCertList))
+    ));
+    let forged = forge_v4(
+        &seal,
+        t("2025-09-01"),
+        &sm3(DATA),
+        &pki.other,
+        &pki.other_key,
+    );
+    assert_eq!(
+        status(&verify(&forged), "signature.signer_in_cert_list"),
+        CheckStatus::Failed
+    );
 }
 
 #[test]
 fn seal_expired_at_signing_time() {
     let pki = pki();
     let seal = make_seal(&pki, Version::V4);
-    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer).time(t("2026-07-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::SealNotValidAt { .. }))));
+    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer)
+        .time(t("2026-07-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(RefusalReason::SealNotValidAt { .. }))
+    ));
 
-    let forged = forge_v4(&seal, t("2026-07-01"), &sm3(DATA), &pki.signer, &pki.signer_key);
+    let forged = forge_v4(
+        &seal,
+        t("2026-07-01"),
+        &sm3(DATA),
+        &pki.signer,
+        &pki.signer_key,
+    );
     let report = verify(&forged);
     assert!(report.signature_valid);
     assert_eq!(status(&report, "seal.validity"), CheckStatus::Failed);
-    assert_eq!(status(&report, "signature.signer_certificate_validity"), CheckStatus::Passed);
+    assert_eq!(
+        status(&report, "signature.signer_certificate_validity"),
+        CheckStatus::Passed
+    );
     assert!(!report.valid);
 }
 
@@ -271,8 +379,13 @@ fn seal_expired_at_signing_time() {
 fn seal_not_yet_valid_at_signing_time() {
     let pki = pki();
     let seal = make_seal(&pki, Version::V4);
-    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer).time(t("2025-05-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::SealNotValidAt { .. }))));
+    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer)
+        .time(t("2025-05-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(RefusalReason::SealNotValidAt { .. }))
+    ));
 }
 
 #[test]
@@ -285,12 +398,31 @@ fn signer_certificate_expired_at_signing_time() {
         .signer_certificate(&pki.signer)
         .sign(&pki.maker_key, &pki.maker)
         .unwrap();
-    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer).time(t("2028-01-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::SignerCertificateNotValidAt { .. }))));
-    let forged = forge_v4(&seal, t("2028-01-01"), &sm3(DATA), &pki.signer, &pki.signer_key);
+    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer)
+        .time(t("2028-01-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(
+            RefusalReason::SignerCertificateNotValidAt { .. }
+        ))
+    ));
+    let forged = forge_v4(
+        &seal,
+        t("2028-01-01"),
+        &sm3(DATA),
+        &pki.signer,
+        &pki.signer_key,
+    );
     let report = verify(&forged);
-    assert_eq!(status(&report, "signature.signer_certificate_validity"), CheckStatus::Failed);
-    assert_eq!(status(&report, "seal.maker_certificate_validity"), CheckStatus::Failed);
+    assert_eq!(
+        status(&report, "signature.signer_certificate_validity"),
+        CheckStatus::Failed
+    );
+    assert_eq!(
+        status(&report, "seal.maker_certificate_validity"),
+        CheckStatus::Failed
+    );
     assert!(!report.valid);
 }
 
@@ -298,13 +430,27 @@ fn signer_certificate_expired_at_signing_time() {
 fn wrong_key_is_refused_and_detected() {
     let pki = pki();
     let seal = make_seal(&pki, Version::V4);
-    let refused = SignatureBuilder::new(&seal, &pki.other_key, &pki.signer).time(t("2025-09-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::KeyCertificateMismatch))));
+    let refused = SignatureBuilder::new(&seal, &pki.other_key, &pki.signer)
+        .time(t("2025-09-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(RefusalReason::KeyCertificateMismatch))
+    ));
 
-    let forged = forge_v4(&seal, t("2025-09-01"), &sm3(DATA), &pki.signer, &pki.other_key);
+    let forged = forge_v4(
+        &seal,
+        t("2025-09-01"),
+        &sm3(DATA),
+        &pki.signer,
+        &pki.other_key,
+    );
     let report = verify(&forged);
     assert!(!report.signature_valid);
-    assert_eq!(status(&report, "signature.signer_signature"), CheckStatus::Failed);
+    assert_eq!(
+        status(&report, "signature.signer_signature"),
+        CheckStatus::Failed
+    );
     assert!(report.signer_in_cert_list);
     assert!(!report.valid);
 
@@ -321,10 +467,25 @@ fn wrong_key_is_refused_and_detected() {
 fn v1_seal_inside_v4_signature() {
     let pki = pki();
     let v1_seal = make_seal(&pki, Version::V1);
-    let refused = SignatureBuilder::new(&v1_seal, &pki.signer_key, &pki.signer).version(Version::V4).time(t("2025-09-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::VersionMismatch { seal: 1, signature: 4 }))));
+    let refused = SignatureBuilder::new(&v1_seal, &pki.signer_key, &pki.signer)
+        .version(Version::V4)
+        .time(t("2025-09-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(RefusalReason::VersionMismatch {
+            seal: 1,
+            signature: 4
+        }))
+    ));
 
-    let forged = forge_v4(&v1_seal, t("2025-09-01"), &sm3(DATA), &pki.signer, &pki.signer_key);
+    let forged = forge_v4(
+        &v1_seal,
+        t("2025-09-01"),
+        &sm3(DATA),
+        &pki.signer,
+        &pki.signer_key,
+    );
     assert_eq!(forged.version, Version::V4);
     assert_eq!(forged.seal().version, Version::V1);
     let report = verify(&forged);
@@ -338,14 +499,22 @@ fn seal_with_invalid_maker_signature_cannot_sign() {
     let pki = pki();
     let seal = common::read("seals/hebeigede-v4.esl");
     let seal = Seal::from_der(&seal).unwrap();
-    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer).time(t("2021-01-01")).sign(DATA);
-    assert!(matches!(refused, Err(Error::SigningRefused(RefusalReason::SealSignatureInvalid))));
+    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer)
+        .time(t("2021-01-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(RefusalReason::SealSignatureInvalid))
+    ));
 }
 
 #[test]
 fn picture_type_is_checked() {
     let builder = SealBuilder::new("NEG-005", "图片测试章");
-    let error = builder.clone().picture(b"not a picture".to_vec(), 40, 40).unwrap_err();
+    let error = builder
+        .clone()
+        .picture(b"not a picture".to_vec(), 40, 40)
+        .unwrap_err();
     assert!(matches!(error, Error::Picture(_)));
     let error = builder
         .clone()
@@ -365,7 +534,10 @@ fn other_sm2_id_does_not_verify() {
         ..VerifyOptions::default()
     };
     let report = verify_signature(&signature, SignedData::Bytes(DATA), &options);
-    assert_eq!(status(&report, "signature.signer_signature"), CheckStatus::Failed);
+    assert_eq!(
+        status(&report, "signature.signer_signature"),
+        CheckStatus::Failed
+    );
     assert_eq!(status(&report, "seal.maker_signature"), CheckStatus::Failed);
 }
 

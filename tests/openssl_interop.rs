@@ -11,14 +11,19 @@ use eseal::seal::Version;
 use eseal::{Certificate, PrivateKey, PublicKey, Seal, SealBuilder, SignatureBuilder};
 
 fn vector(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/openssl-sm2").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/openssl-sm2")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn decode(der: &[u8]) -> SignatureValue {
     let mut findings = Vec::new();
     let value = SignatureValue::decode(der, "test", 0, &mut findings).unwrap();
-    assert!(findings.is_empty(), "OpenSSL writes canonical DER: {findings:?}");
+    assert!(
+        findings.is_empty(),
+        "OpenSSL writes canonical DER: {findings:?}"
+    );
     value
 }
 
@@ -89,7 +94,11 @@ fn cert(name: &str) -> Certificate {
 
 fn picture() -> Vec<u8> {
     // The picture of a real seal, so the made seal carries a genuine PNG.
-    Seal::from_der(&common::read("seals/UserV4.esl")).unwrap().info.picture.data
+    Seal::from_der(&common::read("seals/UserV4.esl"))
+        .unwrap()
+        .info
+        .picture
+        .data
 }
 
 #[test]
@@ -110,20 +119,46 @@ fn made_seal_and_signature_verify_in_openssl() {
             .signer_certificate(&user_cert)
             .sign(&maker_key, &maker_cert)
             .unwrap();
-        assert!(openssl_verifies(&dir, &maker_cert, &seal.signed_message(), &seal.signed_value), "{version:?} maker signature");
-        assert!(!openssl_verifies(&dir, &user_cert, &seal.signed_message(), &seal.signed_value), "{version:?} wrong key");
+        assert!(
+            openssl_verifies(
+                &dir,
+                &maker_cert,
+                &seal.signed_message(),
+                &seal.signed_value
+            ),
+            "{version:?} maker signature"
+        );
+        assert!(
+            !openssl_verifies(&dir, &user_cert, &seal.signed_message(), &seal.signed_value),
+            "{version:?} wrong key"
+        );
 
         let signature = SignatureBuilder::new(&seal, &user_key, &user_cert)
             .time(when)
             .sign(b"document bytes")
             .unwrap();
         assert_eq!(signature.version, version);
-        assert!(openssl_verifies(&dir, &user_cert, signature.signed_message(), &signature.signature), "{version:?} signer signature");
+        assert!(
+            openssl_verifies(
+                &dir,
+                &user_cert,
+                signature.signed_message(),
+                &signature.signature
+            ),
+            "{version:?} signer signature"
+        );
         let mut tampered = signature.signed_message().to_vec();
         tampered[20] ^= 1;
-        assert!(!openssl_verifies(&dir, &user_cert, &tampered, &signature.signature), "{version:?} tampered TBS");
+        assert!(
+            !openssl_verifies(&dir, &user_cert, &tampered, &signature.signature),
+            "{version:?} tampered TBS"
+        );
 
-        let report = eseal::verify_signature(&signature, eseal::SignedData::Bytes(b"document bytes"), &Default::default());
+        let report = eseal::verify_signature(
+            &signature,
+            eseal::SignedData::Bytes(b"document bytes"),
+            &Default::default(),
+        );
         assert!(report.valid, "{version:?}: {:?}", report.checks);
     }
 }

@@ -16,7 +16,10 @@ fn verify_at(seal: &Seal, at: &str) -> eseal::report::SealReport {
 }
 
 fn status(report: &eseal::report::SealReport, name: &str) -> CheckStatus {
-    report.check(name).unwrap_or_else(|| panic!("no check {name}")).status
+    report
+        .check(name)
+        .unwrap_or_else(|| panic!("no check {name}"))
+        .status
 }
 
 #[test]
@@ -30,8 +33,14 @@ fn user_v1_round_trips_and_verifies() {
     assert_eq!(seal.info.property.name, "OFDRW测试用印章");
     assert_eq!(seal.info.property.cert_list_type, None);
     assert_eq!(seal.info.picture.picture_type, "PNG");
-    assert_eq!((seal.info.picture.width, seal.info.picture.height), (40, 40));
-    assert_eq!(seal.info.property.valid_start.to_string(), "2020-04-22T02:18:07Z");
+    assert_eq!(
+        (seal.info.picture.width, seal.info.picture.height),
+        (40, 40)
+    );
+    assert_eq!(
+        seal.info.property.valid_start.to_string(),
+        "2020-04-22T02:18:07Z"
+    );
     assert!(seal.findings().is_empty(), "{:?}", seal.findings());
     assert_eq!(seal.to_der().unwrap(), der);
 
@@ -68,7 +77,10 @@ fn user_v5_round_trips_and_verifies() {
     assert_eq!(status(&report, "seal.validity"), CheckStatus::Passed);
     // The test maker certificate expired in 2022, before this seal's validity began, so the
     // seal is valid at no time.
-    assert_eq!(status(&report, "seal.maker_certificate_validity"), CheckStatus::Failed);
+    assert_eq!(
+        status(&report, "seal.maker_certificate_validity"),
+        CheckStatus::Failed
+    );
     assert!(!report.valid);
 }
 
@@ -93,7 +105,13 @@ fn koal_raw_maker_signature_is_accepted_and_reported() {
     assert_eq!(status(&report, "seal.maker_signature"), CheckStatus::Passed);
     assert!(report.valid);
     let found = codes(&report.findings);
-    assert_eq!(found.iter().filter(|c| **c == "default-value-encoded").count(), 5);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|c| **c == "default-value-encoded")
+            .count(),
+        5
+    );
     assert!(found.contains(&"signature-raw-r-s"), "{found:?}");
 }
 
@@ -108,7 +126,10 @@ fn hebeigede_maker_signature_is_invalid() {
     assert_eq!(status(&report, "seal.maker_signature"), CheckStatus::Failed);
     assert!(!report.valid);
     assert!(!report.seal.maker_signature_valid);
-    assert_eq!(codes(&report.findings), ["default-value-encoded", "default-value-encoded"]);
+    assert_eq!(
+        codes(&report.findings),
+        ["default-value-encoded", "default-value-encoded"]
+    );
 }
 
 #[test]

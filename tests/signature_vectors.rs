@@ -102,7 +102,11 @@ fn expectations() -> Vec<Expected> {
             es_id: "51f044b76510434e9bc67a1185c2fba5",
             valid: false,
             data_hash: Some(true),
-            failed: &["seal.validity", "seal.maker_certificate_validity", "signature.signer_certificate_validity"],
+            failed: &[
+                "seal.validity",
+                "seal.maker_certificate_validity",
+                "signature.signer_certificate_validity",
+            ],
             findings: &[],
         },
         Expected {
@@ -121,7 +125,10 @@ fn expectations() -> Vec<Expected> {
             es_id: "309093c121454e56955f3be47ff728a3",
             valid: false,
             data_hash: None,
-            failed: &["seal.maker_certificate_validity", "signature.signer_certificate_validity"],
+            failed: &[
+                "seal.maker_certificate_validity",
+                "signature.signer_certificate_validity",
+            ],
             findings: &[],
         },
         Expected {
@@ -131,7 +138,13 @@ fn expectations() -> Vec<Expected> {
             valid: true,
             data_hash: Some(true),
             failed: &[],
-            findings: &["time-without-z", "time-without-z", "time-without-z", "time-without-z", "bit-string-unused-bits"],
+            findings: &[
+                "time-without-z",
+                "time-without-z",
+                "time-without-z",
+                "time-without-z",
+                "bit-string-unused-bits",
+            ],
         },
         Expected {
             folder: "suwell-t-58945b137af8",
@@ -155,10 +168,15 @@ fn expectations() -> Vec<Expected> {
 
 fn verify_folder(folder: &str) -> (Signature, SignatureReport) {
     let der = read(&format!("signatures/{folder}/SignedValue.dat"));
-    let xml = vectors().join("signatures").join(folder).join("Signature.xml");
+    let xml = vectors()
+        .join("signatures")
+        .join(folder)
+        .join("Signature.xml");
     let data = std::fs::read(xml).ok();
     let signature = Signature::from_der(&der).unwrap_or_else(|e| panic!("{folder}: {e}"));
-    let data = data.as_deref().map_or(SignedData::Absent, SignedData::Bytes);
+    let data = data
+        .as_deref()
+        .map_or(SignedData::Absent, SignedData::Bytes);
     let report = verify_signature(&signature, data, &VerifyOptions::default());
     (signature, report)
 }
@@ -184,19 +202,39 @@ fn vectors_give_expected_results() {
         assert_eq!(report.seal.es_id, expected.es_id, "{folder}: esID");
         // Every vector's SM2 signatures are genuine and the signer is authorised.
         assert!(report.signature_valid, "{folder}: signer signature");
-        assert!(report.seal.maker_signature_valid, "{folder}: maker signature");
+        assert!(
+            report.seal.maker_signature_valid,
+            "{folder}: maker signature"
+        );
         assert!(report.signer_in_cert_list, "{folder}: signer in certList");
-        assert_eq!(report.data_hash_valid, expected.data_hash, "{folder}: dataHash");
-        let failed: Vec<&str> = report.checks.iter().filter(|c| c.status == CheckStatus::Failed).map(|c| c.name).collect();
+        assert_eq!(
+            report.data_hash_valid, expected.data_hash,
+            "{folder}: dataHash"
+        );
+        let failed: Vec<&str> = report
+            .checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Failed)
+            .map(|c| c.name)
+            .collect();
         assert_eq!(failed, expected.failed, "{folder}: failed checks");
         assert_eq!(report.valid, expected.valid, "{folder}: valid");
-        assert_eq!(codes(&report.findings), expected.findings, "{folder}: findings");
+        assert_eq!(
+            codes(&report.findings),
+            expected.findings,
+            "{folder}: findings"
+        );
     }
 }
 
 #[test]
 fn conformant_vectors_re_encode_byte_for_byte() {
-    for folder in ["ofdr-wtest-3c2f8c595f20", "ofdrw-v4-zero-hash", "ofdrw-v5-zero-hash", "gomain-0f95f074ddc4"] {
+    for folder in [
+        "ofdr-wtest-3c2f8c595f20",
+        "ofdrw-v4-zero-hash",
+        "ofdrw-v5-zero-hash",
+        "gomain-0f95f074ddc4",
+    ] {
         let der = read(&format!("signatures/{folder}/SignedValue.dat"));
         let signature = Signature::from_der(&der).unwrap();
         assert_eq!(signature.to_der().unwrap(), der, "{folder}");
@@ -207,7 +245,11 @@ fn conformant_vectors_re_encode_byte_for_byte() {
 fn finding_offsets_point_at_the_element() {
     let der = read("signatures/dianju-c9ca0b828683/SignedValue.dat");
     let (_, report) = verify_folder("dianju-c9ca0b828683");
-    let negative = report.findings.iter().find(|f| f.code.as_str() == "integer-negative").unwrap();
+    let negative = report
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "integer-negative")
+        .unwrap();
     let offset = negative.offset.unwrap();
     // The signer's signature BIT STRING.
     assert_eq!(der[offset], 0x03);
@@ -219,14 +261,29 @@ fn data_hash_is_checked_against_given_bytes() {
     let der = read("signatures/koal-0949ab5880fe/SignedValue.dat");
     let mut xml = read("signatures/koal-0949ab5880fe/Signature.xml");
     let signature = Signature::from_der(&der).unwrap();
-    let good = verify_signature(&signature, SignedData::Bytes(&xml), &VerifyOptions::default());
+    let good = verify_signature(
+        &signature,
+        SignedData::Bytes(&xml),
+        &VerifyOptions::default(),
+    );
     assert_eq!(good.data_hash_valid, Some(true));
     xml[10] ^= 0x20;
-    let bad = verify_signature(&signature, SignedData::Bytes(&xml), &VerifyOptions::default());
+    let bad = verify_signature(
+        &signature,
+        SignedData::Bytes(&xml),
+        &VerifyOptions::default(),
+    );
     assert_eq!(bad.data_hash_valid, Some(false));
-    assert_eq!(bad.check("signature.data_hash").unwrap().status, CheckStatus::Failed);
+    assert_eq!(
+        bad.check("signature.data_hash").unwrap().status,
+        CheckStatus::Failed
+    );
     assert!(!bad.valid);
     let digest = eseal::crypto::sm3(&read("signatures/koal-0949ab5880fe/Signature.xml"));
-    let by_digest = verify_signature(&signature, SignedData::Digest(digest), &VerifyOptions::default());
+    let by_digest = verify_signature(
+        &signature,
+        SignedData::Digest(digest),
+        &VerifyOptions::default(),
+    );
     assert!(by_digest.valid);
 }

@@ -28,7 +28,11 @@ pub(crate) struct Tlv<'a> {
 
 impl<'a> Tlv<'a> {
     /// Opens the contents of a constructed element for reading its fields.
-    pub(crate) fn reader(&self, structure: &'static str, depth: u8) -> Result<Reader<'a>, ParseError> {
+    pub(crate) fn reader(
+        &self,
+        structure: &'static str,
+        depth: u8,
+    ) -> Result<Reader<'a>, ParseError> {
         if depth >= MAX_DEPTH {
             return Err(ParseError {
                 structure,
@@ -47,7 +51,12 @@ impl<'a> Tlv<'a> {
     }
 
     /// Builds a parse error about this element.
-    pub(crate) fn error(&self, structure: &'static str, field: &'static str, kind: ParseErrorKind) -> ParseError {
+    pub(crate) fn error(
+        &self,
+        structure: &'static str,
+        field: &'static str,
+        kind: ParseErrorKind,
+    ) -> ParseError {
         ParseError {
             structure,
             field,
@@ -57,7 +66,12 @@ impl<'a> Tlv<'a> {
     }
 
     /// Builds an "invalid value" parse error about this element.
-    pub(crate) fn invalid(&self, structure: &'static str, field: &'static str, why: impl Into<String>) -> ParseError {
+    pub(crate) fn invalid(
+        &self,
+        structure: &'static str,
+        field: &'static str,
+        why: impl Into<String>,
+    ) -> ParseError {
         self.error(structure, field, ParseErrorKind::InvalidValue(why.into()))
     }
 }
@@ -124,7 +138,9 @@ impl<'a> Reader<'a> {
         if tag & 0x1f == 0x1f {
             return Err(self.error(
                 field,
-                ParseErrorKind::InvalidValue("multi-byte tags are not used in seal structures".into()),
+                ParseErrorKind::InvalidValue(
+                    "multi-byte tags are not used in seal structures".into(),
+                ),
             ));
         }
         let Some(&first) = rest.get(1) else {
@@ -142,7 +158,9 @@ impl<'a> Reader<'a> {
             let Some(octets) = rest.get(2..2 + count) else {
                 return Err(self.error(field, ParseErrorKind::Truncated));
             };
-            let length = octets.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+            let length = octets
+                .iter()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
             (2 + count, length)
         };
         let Some(end) = header_len.checked_add(length) else {
@@ -177,7 +195,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the next element when it has the given tag.
-    pub(crate) fn read_optional(&mut self, tag: u8, field: &'static str) -> Result<Option<Tlv<'a>>, ParseError> {
+    pub(crate) fn read_optional(
+        &mut self,
+        tag: u8,
+        field: &'static str,
+    ) -> Result<Option<Tlv<'a>>, ParseError> {
         if self.peek_tag() == Some(tag) {
             self.read_any(field).map(Some)
         } else {
@@ -190,7 +212,10 @@ impl<'a> Reader<'a> {
         if self.is_empty() {
             Ok(())
         } else {
-            Err(self.error(field, ParseErrorKind::TrailingData(self.input.len() - self.pos)))
+            Err(self.error(
+                field,
+                ParseErrorKind::TrailingData(self.input.len() - self.pos),
+            ))
         }
     }
 }
@@ -233,7 +258,9 @@ mod tests {
     #[test]
     fn unexpected_tag_names_both_tags() {
         let input = [0x16, 0x00];
-        let error = Reader::new(&input, "Test").read(0x02, "version").unwrap_err();
+        let error = Reader::new(&input, "Test")
+            .read(0x02, "version")
+            .unwrap_err();
         assert_eq!(error.field, "version");
         assert_eq!(
             error.kind,

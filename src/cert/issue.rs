@@ -54,21 +54,38 @@ impl CertificateBuilder {
 
     /// Signs a certificate for `subject_key` with the issuer's key and certificate, or
     /// self-signed with `subject_key`'s own private key when `issuer` is `None`.
-    pub fn sign(&self, subject_key: &PublicKey, issuer: Option<(&Certificate, &PrivateKey)>, self_key: Option<&PrivateKey>) -> Result<Certificate> {
-        let subject = Name::from_str(&self.subject).map_err(|e| Error::Certificate(format!("invalid subject {:?}: {e}", self.subject)))?;
-        let subject_der = subject.to_der().map_err(|e| Error::Certificate(e.to_string()))?;
+    pub fn sign(
+        &self,
+        subject_key: &PublicKey,
+        issuer: Option<(&Certificate, &PrivateKey)>,
+        self_key: Option<&PrivateKey>,
+    ) -> Result<Certificate> {
+        let subject = Name::from_str(&self.subject)
+            .map_err(|e| Error::Certificate(format!("invalid subject {:?}: {e}", self.subject)))?;
+        let subject_der = subject
+            .to_der()
+            .map_err(|e| Error::Certificate(e.to_string()))?;
         let (issuer_der, issuer_public, signing_key) = match issuer {
             Some((cert, key)) => {
-                let name = cert.x509().tbs_certificate().subject().to_der().map_err(|e| Error::Certificate(e.to_string()))?;
+                let name = cert
+                    .x509()
+                    .tbs_certificate()
+                    .subject()
+                    .to_der()
+                    .map_err(|e| Error::Certificate(e.to_string()))?;
                 (name, cert.public_key()?, key)
             }
             None => {
-                let key = self_key.ok_or(Error::Key("a self-signed certificate needs the subject's private key"))?;
+                let key = self_key.ok_or(Error::Key(
+                    "a self-signed certificate needs the subject's private key",
+                ))?;
                 (subject_der.clone(), key.public_key().clone(), key)
             }
         };
         if signing_key.public_key() != &issuer_public {
-            return Err(Error::Key("the issuer's key does not belong to the issuer's certificate"));
+            return Err(Error::Key(
+                "the issuer's key does not belong to the issuer's certificate",
+            ));
         }
 
         let algorithm = sequence(&oid(&OID_SM2_WITH_SM3, "signature")?);
@@ -81,7 +98,10 @@ impl CertificateBuilder {
         tbs.extend(sequence(&validity));
         tbs.extend(&subject_der);
         tbs.extend(spki(subject_key)?);
-        tbs.extend(explicit(3, &sequence(&self.extensions(subject_key, &issuer_public)?)));
+        tbs.extend(explicit(
+            3,
+            &sequence(&self.extensions(subject_key, &issuer_public)?),
+        ));
         let tbs = sequence(&tbs);
 
         let signature = signing_key.sign(DEFAULT_SM2_ID, &tbs)?.to_der();
@@ -93,13 +113,25 @@ impl CertificateBuilder {
 
     fn extensions(&self, subject_key: &PublicKey, issuer_key: &PublicKey) -> Result<Vec<u8>> {
         let mut out = Vec::new();
-        let basic = if self.ca { sequence(&[0x01, 0x01, 0xff]) } else { sequence(&[]) };
+        let basic = if self.ca {
+            sequence(&[0x01, 0x01, 0xff])
+        } else {
+            sequence(&[])
+        };
         out.extend(extension(OID_BASIC_CONSTRAINTS, true, &basic)?);
         // DER named bit lists drop trailing zero bits: digitalSignature(0) and
         // nonRepudiation(1) leave 6 unused bits; keyCertSign(5) and cRLSign(6) leave 1.
-        let usage: &[u8] = if self.ca { &[0x03, 0x02, 0x01, 0x06] } else { &[0x03, 0x02, 0x06, 0xc0] };
+        let usage: &[u8] = if self.ca {
+            &[0x03, 0x02, 0x01, 0x06]
+        } else {
+            &[0x03, 0x02, 0x06, 0xc0]
+        };
         out.extend(extension(OID_KEY_USAGE, true, usage)?);
-        out.extend(extension(OID_SUBJECT_KEY_ID, false, &octets(&key_id(subject_key), "keyIdentifier")?)?);
+        out.extend(extension(
+            OID_SUBJECT_KEY_ID,
+            false,
+            &octets(&key_id(subject_key), "keyIdentifier")?,
+        )?);
         let mut aki = vec![0x80];
         let id = key_id(issuer_key);
         push_length(&mut aki, id.len());
@@ -185,7 +217,13 @@ mod tests {
         // The certificate's signature verifies with the CA key over the stored TBSCertificate.
         let tbs = user.tbs_bytes();
         let mut findings = Vec::new();
-        let value = crate::crypto::SignatureValue::decode(user.x509().signature().raw_bytes(), "cert", 0, &mut findings).unwrap();
+        let value = crate::crypto::SignatureValue::decode(
+            user.x509().signature().raw_bytes(),
+            "cert",
+            0,
+            &mut findings,
+        )
+        .unwrap();
         assert!(ca_key.public_key().verify(DEFAULT_SM2_ID, tbs, &value));
         assert!(!user_key.public_key().verify(DEFAULT_SM2_ID, tbs, &value));
     }
@@ -194,9 +232,16 @@ mod tests {
     fn wrong_issuer_key_is_rejected() {
         let start = Time::from_utc(2025, 1, 1, 0, 0, 0).unwrap();
         let ca_key = PrivateKey::generate().unwrap();
-        let ca = CertificateBuilder::new("CN=Test CA", 1, start, start).ca(true).sign(ca_key.public_key(), None, Some(&ca_key)).unwrap();
+        let ca = CertificateBuilder::new("CN=Test CA", 1, start, start)
+            .ca(true)
+            .sign(ca_key.public_key(), None, Some(&ca_key))
+            .unwrap();
         let other = PrivateKey::generate().unwrap();
-        let error = CertificateBuilder::new("CN=User", 2, start, start).sign(other.public_key(), Some((&ca, &other)), None);
+        let error = CertificateBuilder::new("CN=User", 2, start, start).sign(
+            other.public_key(),
+            Some((&ca, &other)),
+            None,
+        );
         assert!(error.is_err());
     }
 }

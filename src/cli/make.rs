@@ -123,9 +123,15 @@ fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
     }
     for path in &args.signer_certs {
         let cert = load_cert(path)?;
-        builder = if args.digests { builder.signer_certificate_digest(&cert) } else { builder.signer_certificate(&cert) };
+        builder = if args.digests {
+            builder.signer_certificate_digest(&cert)
+        } else {
+            builder.signer_certificate(&cert)
+        };
     }
-    let seal = builder.sign(&maker_key, &maker_cert).map_err(|e| e.to_string())?;
+    let seal = builder
+        .sign(&maker_key, &maker_cert)
+        .map_err(|e| e.to_string())?;
     write(&args.out, seal.as_der())?;
     Ok(seal)
 }
@@ -133,21 +139,31 @@ fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
 pub fn sign(args: &SignArgs) -> u8 {
     let result = (|| -> Result<usize, String> {
         let seal_bytes = read_file(&args.seal)?;
-        let seal = Seal::from_der(&seal_bytes).map_err(|e| format!("{}: {e}", args.seal.display()))?;
+        let seal =
+            Seal::from_der(&seal_bytes).map_err(|e| format!("{}: {e}", args.seal.display()))?;
         let key = load_key(&args.key)?;
         let cert = load_cert(&args.cert)?;
-        let mut builder = SignatureBuilder::new(&seal, &key, &cert).property_info(&args.property_info);
+        let mut builder =
+            SignatureBuilder::new(&seal, &key, &cert).property_info(&args.property_info);
         if let Some(text) = &args.time {
             builder = builder.time(parse_time(text)?);
         }
-        let data = std::fs::File::open(&args.data).map_err(|e| format!("{}: {e}", args.data.display()))?;
-        let signature = builder.sign_reader(std::io::BufReader::new(data)).map_err(|e| e.to_string())?;
+        let data =
+            std::fs::File::open(&args.data).map_err(|e| format!("{}: {e}", args.data.display()))?;
+        let signature = builder
+            .sign_reader(std::io::BufReader::new(data))
+            .map_err(|e| e.to_string())?;
         write(&args.out, signature.as_der())?;
         Ok(signature.as_der().len())
     })();
     match result {
         Ok(size) => {
-            println!("{} {} ({size} {})", t("signature written to", "签章数据已写入"), args.out.display(), t("bytes", "字节"));
+            println!(
+                "{} {} ({size} {})",
+                t("signature written to", "签章数据已写入"),
+                args.out.display(),
+                t("bytes", "字节")
+            );
             EXIT_VALID
         }
         Err(message) => fail(message),

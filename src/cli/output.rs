@@ -6,7 +6,11 @@ use eseal::report::{Check, CheckStatus, SealReport, SealSummary, SignatureReport
 use super::lang::{is_chinese, t};
 
 pub fn verdict(valid: bool) -> &'static str {
-    if valid { t("VALID", "有效") } else { t("INVALID", "无效") }
+    if valid {
+        t("VALID", "有效")
+    } else {
+        t("INVALID", "无效")
+    }
 }
 
 fn status_label(status: CheckStatus) -> &'static str {
@@ -29,14 +33,27 @@ pub fn print_seal_summary(seal: &SealSummary, indent: &str) {
         t("type", "类型"),
         seal.seal_type
     );
-    println!("{indent}{} {} .. {}", t("valid", "有效期"), seal.valid_start, seal.valid_end);
+    println!(
+        "{indent}{} {} .. {}",
+        t("valid", "有效期"),
+        seal.valid_start,
+        seal.valid_end
+    );
 }
 
 pub fn print_checks(checks: &[Check], indent: &str) {
     println!("{indent}{}", t("checks:", "检查项："));
     for check in checks {
-        let message = if is_chinese() { &check.message_zh } else { &check.message };
-        println!("{indent}  [{}] {}: {message}", status_label(check.status), check.name);
+        let message = if is_chinese() {
+            &check.message_zh
+        } else {
+            &check.message
+        };
+        println!(
+            "{indent}  [{}] {}: {message}",
+            status_label(check.status),
+            check.name
+        );
     }
 }
 
@@ -44,9 +61,19 @@ pub fn print_findings(findings: &[Finding], indent: &str) {
     if findings.is_empty() {
         return;
     }
-    println!("{indent}{}", t("findings (accepted deviations):", "容错发现（已接受的不规范之处）："));
+    println!(
+        "{indent}{}",
+        t(
+            "findings (accepted deviations):",
+            "容错发现（已接受的不规范之处）："
+        )
+    );
     for finding in findings {
-        let message = if is_chinese() { finding.message_zh() } else { finding.message() };
+        let message = if is_chinese() {
+            finding.message_zh()
+        } else {
+            finding.message()
+        };
         println!("{indent}  {}: {message}", finding.code);
     }
 }
@@ -60,8 +87,17 @@ pub fn print_seal_report(path: &str, report: &SealReport) {
 }
 
 pub fn print_signature_report(path: &str, report: &SignatureReport) {
-    println!("{}: {} {}", path, t("signature", "签章"), verdict(report.valid));
-    println!("  {} {}", t("signing time", "签章时间"), report.signing_time);
+    println!(
+        "{}: {} {}",
+        path,
+        t("signature", "签章"),
+        verdict(report.valid)
+    );
+    println!(
+        "  {} {}",
+        t("signing time", "签章时间"),
+        report.signing_time
+    );
     if let Some(signer) = &report.signer {
         println!("  {} {signer}", t("signer", "签章者"));
     }

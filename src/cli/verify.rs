@@ -38,12 +38,20 @@ pub fn run(args: &VerifyArgs) -> u8 {
     if let Some(text) = &args.at {
         match Time::parse(text) {
             Some(time) => options.at = Some(time),
-            None => return fail(format!("{} {text:?}", t("invalid time for --at:", "--at 的时间无效："))),
+            None => {
+                return fail(format!(
+                    "{} {text:?}",
+                    t("invalid time for --at:", "--at 的时间无效：")
+                ));
+            }
         }
     }
     if args.path.is_dir() {
         if args.data.is_some() {
-            return fail(t("--data cannot be used with a folder", "--data 不能与文件夹一起使用"));
+            return fail(t(
+                "--data cannot be used with a folder",
+                "--data 不能与文件夹一起使用",
+            ));
         }
         return verify_folder(&args.path, &options, args.json);
     }
@@ -62,9 +70,16 @@ pub fn run(args: &VerifyArgs) -> u8 {
     match verify_bytes(&display, &bytes, data.as_deref(), &options, !args.json) {
         Ok(outcome) => {
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&outcome.json).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&outcome.json).unwrap_or_default()
+                );
             }
-            if outcome.valid { EXIT_VALID } else { EXIT_INVALID }
+            if outcome.valid {
+                EXIT_VALID
+            } else {
+                EXIT_INVALID
+            }
         }
         Err(message) => {
             if args.json {
@@ -76,7 +91,13 @@ pub fn run(args: &VerifyArgs) -> u8 {
 }
 
 /// Verifies one seal or signature; prints the text report when `print` is set.
-fn verify_bytes(display: &str, bytes: &[u8], data: Option<&[u8]>, options: &VerifyOptions, print: bool) -> Result<Outcome, String> {
+fn verify_bytes(
+    display: &str,
+    bytes: &[u8],
+    data: Option<&[u8]>,
+    options: &VerifyOptions,
+    print: bool,
+) -> Result<Outcome, String> {
     let decoded = eseal::decode(bytes).map_err(|e| e.to_string())?;
     Ok(match decoded {
         Decoded::Seal(seal) => {
@@ -120,7 +141,11 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
         });
         match result {
             Ok(outcome) => {
-                if outcome.valid { valid += 1 } else { invalid += 1 }
+                if outcome.valid {
+                    valid += 1
+                } else {
+                    invalid += 1
+                }
                 if !as_json {
                     let summary = summary_line(&outcome.json);
                     println!("{:<8} {display}  {summary}", verdict(outcome.valid));
@@ -146,7 +171,10 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
             "summary": {"valid": valid, "invalid": invalid, "errors": errors},
             "files": entries,
         });
-        println!("{}", serde_json::to_string_pretty(&object).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&object).unwrap_or_default()
+        );
     } else {
         println!(
             "{}: {valid} {}, {invalid} {}, {errors} {}",
@@ -157,21 +185,36 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
         );
     }
     if files.is_empty() {
-        return fail(t("no seal or signature files found", "未找到印章或签章文件"));
+        return fail(t(
+            "no seal or signature files found",
+            "未找到印章或签章文件",
+        ));
     }
     if all_valid { EXIT_VALID } else { EXIT_INVALID }
 }
 
 /// Names the failed checks of a report, for the one-line folder listing.
 fn summary_line(report: &Value) -> String {
-    let checks = report["checks"].as_array().cloned().or_else(|| report["signatures"][0]["checks"].as_array().cloned()).unwrap_or_default();
-    let failed: Vec<&str> = checks.iter().filter(|c| c["status"] == "failed").filter_map(|c| c["name"].as_str()).collect();
+    let checks = report["checks"]
+        .as_array()
+        .cloned()
+        .or_else(|| report["signatures"][0]["checks"].as_array().cloned())
+        .unwrap_or_default();
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c["status"] == "failed")
+        .filter_map(|c| c["name"].as_str())
+        .collect();
     let kind = report["kind"].as_str().unwrap_or("");
     let name = report["seal"]["name"].as_str().unwrap_or("");
     if failed.is_empty() {
         format!("{kind} {name:?}")
     } else {
-        format!("{kind} {name:?} {}: {}", t("failed", "失败"), failed.join(", "))
+        format!(
+            "{kind} {name:?} {}: {}",
+            t("failed", "失败"),
+            failed.join(", ")
+        )
     }
 }
 
@@ -199,6 +242,10 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> std::io::Resul
 }
 
 fn is_candidate(path: &Path) -> bool {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     matches!(extension.as_str(), "esl" | "dat" | "ses" | "sig")
 }

@@ -38,7 +38,8 @@ impl PublicKey {
 
     /// Reads a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
     pub fn from_pem(pem: &[u8]) -> Result<Self> {
-        let (label, der) = der::pem::decode_vec(pem).map_err(|_| Error::Key("not a PEM document"))?;
+        let (label, der) =
+            der::pem::decode_vec(pem).map_err(|_| Error::Key("not a PEM document"))?;
         if label != "PUBLIC KEY" {
             return Err(Error::Key("the PEM label is not PUBLIC KEY"));
         }
@@ -86,7 +87,11 @@ impl PublicKey {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hex: String = self.to_sec1_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = self
+            .to_sec1_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         f.debug_tuple("PublicKey").field(&hex).finish()
     }
 }
@@ -144,13 +149,17 @@ impl PrivateKey {
             "ENCRYPTED PRIVATE KEY" => Err(Error::Key(
                 "encrypted private keys are not supported yet; decrypt the key first",
             )),
-            _ => Err(Error::Key("the PEM label is not PRIVATE KEY or EC PRIVATE KEY")),
+            _ => Err(Error::Key(
+                "the PEM label is not PRIVATE KEY or EC PRIVATE KEY",
+            )),
         }
     }
 
     /// Reads a private key from PEM or DER bytes, whichever they are.
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<Self> {
-        if bytes.starts_with(b"-----") || bytes.iter().take(64).all(u8::is_ascii) && bytes.windows(5).any(|w| w == b"-----") {
+        if bytes.starts_with(b"-----")
+            || bytes.iter().take(64).all(u8::is_ascii) && bytes.windows(5).any(|w| w == b"-----")
+        {
             Self::from_pem(bytes)
         } else {
             Self::from_der(bytes)
@@ -234,9 +243,18 @@ mod tests {
     fn sign_then_verify() {
         let key = PrivateKey::generate().unwrap();
         let signature = key.sign(DEFAULT_SM2_ID, b"message").unwrap();
-        assert!(key.public_key().verify(DEFAULT_SM2_ID, b"message", &signature));
-        assert!(!key.public_key().verify(DEFAULT_SM2_ID, b"messagf", &signature));
-        assert!(!key.public_key().verify(b"another id", b"message", &signature));
+        assert!(
+            key.public_key()
+                .verify(DEFAULT_SM2_ID, b"message", &signature)
+        );
+        assert!(
+            !key.public_key()
+                .verify(DEFAULT_SM2_ID, b"messagf", &signature)
+        );
+        assert!(
+            !key.public_key()
+                .verify(b"another id", b"message", &signature)
+        );
     }
 
     #[test]
@@ -254,7 +272,11 @@ mod tests {
         let key = PrivateKey::generate().unwrap();
         let other = PrivateKey::generate().unwrap();
         let signature = key.sign(DEFAULT_SM2_ID, b"message").unwrap();
-        assert!(!other.public_key().verify(DEFAULT_SM2_ID, b"message", &signature));
+        assert!(
+            !other
+                .public_key()
+                .verify(DEFAULT_SM2_ID, b"message", &signature)
+        );
     }
 
     #[test]

@@ -32,26 +32,46 @@ impl SignatureValue {
     /// Reads a stored signature value in any encoding producers write: DER (also with needless
     /// leading zeros, with negative-looking INTEGERs, or missing a final 0x00 octet) or raw
     /// 64-byte r || s. Every deviation from DER is added to `findings` under `location`.
-    pub fn decode(bytes: &[u8], location: &str, offset: usize, findings: &mut Vec<Finding>) -> Result<Self, String> {
+    pub fn decode(
+        bytes: &[u8],
+        location: &str,
+        offset: usize,
+        findings: &mut Vec<Finding>,
+    ) -> Result<Self, String> {
         let mut local = Vec::new();
         if let Some(value) = decode_der(bytes, location, offset, &mut local) {
             findings.extend(local);
             return Ok(value);
         }
         // One producer drops the final 0x00 octet of s, leaving the SEQUENCE one byte short.
-        if bytes.first() == Some(&0x30) && bytes.get(1).is_some_and(|&len| usize::from(len) == bytes.len() - 1) {
+        if bytes.first() == Some(&0x30)
+            && bytes
+                .get(1)
+                .is_some_and(|&len| usize::from(len) == bytes.len() - 1)
+        {
             let mut padded = bytes.to_vec();
             padded.push(0);
             local.clear();
             if let Some(value) = decode_der(&padded, location, offset, &mut local) {
-                findings.push(Finding::new(FindingCode::SignatureTruncatedDer, location, Some(offset)));
+                findings.push(Finding::new(
+                    FindingCode::SignatureTruncatedDer,
+                    location,
+                    Some(offset),
+                ));
                 findings.extend(local);
                 return Ok(value);
             }
         }
         if bytes.len() == 64 {
-            findings.push(Finding::new(FindingCode::SignatureRawRs, location, Some(offset)));
-            let mut value = SignatureValue { r: [0; 32], s: [0; 32] };
+            findings.push(Finding::new(
+                FindingCode::SignatureRawRs,
+                location,
+                Some(offset),
+            ));
+            let mut value = SignatureValue {
+                r: [0; 32],
+                s: [0; 32],
+            };
             value.r.copy_from_slice(&bytes[..32]);
             value.s.copy_from_slice(&bytes[32..]);
             return Ok(value);
@@ -77,7 +97,12 @@ fn push_unsigned_integer(out: &mut Vec<u8>, value: &[u8; 32]) {
 
 /// Parses DER `SEQUENCE { INTEGER, INTEGER }` exactly filling `bytes`, reading the INTEGERs as
 /// unsigned; `None` when the framing is not that.
-fn decode_der(bytes: &[u8], location: &str, offset: usize, findings: &mut Vec<Finding>) -> Option<SignatureValue> {
+fn decode_der(
+    bytes: &[u8],
+    location: &str,
+    offset: usize,
+    findings: &mut Vec<Finding>,
+) -> Option<SignatureValue> {
     use crate::asn1::reader::Reader;
 
     let mut outer = Reader::new(bytes, "signature");
@@ -96,7 +121,12 @@ fn decode_der(bytes: &[u8], location: &str, offset: usize, findings: &mut Vec<Fi
     Some(SignatureValue { r, s })
 }
 
-fn read_unsigned(bytes: &[u8], location: &str, offset: usize, findings: &mut Vec<Finding>) -> Option<[u8; 32]> {
+fn read_unsigned(
+    bytes: &[u8],
+    location: &str,
+    offset: usize,
+    findings: &mut Vec<Finding>,
+) -> Option<[u8; 32]> {
     let first = *bytes.first()?;
     if first & 0x80 != 0 {
         push_once(findings, FindingCode::IntegerNegative, location, offset);
@@ -139,7 +169,10 @@ mod tests {
         // r needs a 0x00 sign octet (33 bytes), s drops its leading zero (31 bytes).
         assert_eq!(&der[..4], &[0x30, 68, 0x02, 33]);
         let mut findings = Vec::new();
-        assert_eq!(SignatureValue::decode(&der, "x", 0, &mut findings).unwrap(), value);
+        assert_eq!(
+            SignatureValue::decode(&der, "x", 0, &mut findings).unwrap(),
+            value
+        );
         assert!(findings.is_empty());
     }
 
@@ -162,7 +195,10 @@ mod tests {
         push_unsigned_integer(&mut contents, &value.s);
         let der = crate::asn1::sequence(&contents);
         let mut findings = Vec::new();
-        assert_eq!(SignatureValue::decode(&der, "x", 0, &mut findings).unwrap(), value);
+        assert_eq!(
+            SignatureValue::decode(&der, "x", 0, &mut findings).unwrap(),
+            value
+        );
         assert_eq!(findings[0].code, FindingCode::IntegerNegative);
     }
 
@@ -173,7 +209,10 @@ mod tests {
         let mut der = value.to_der();
         assert_eq!(der.pop(), Some(0));
         let mut findings = Vec::new();
-        assert_eq!(SignatureValue::decode(&der, "x", 0, &mut findings).unwrap(), value);
+        assert_eq!(
+            SignatureValue::decode(&der, "x", 0, &mut findings).unwrap(),
+            value
+        );
         assert_eq!(findings[0].code, FindingCode::SignatureTruncatedDer);
     }
 

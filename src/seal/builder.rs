@@ -3,7 +3,9 @@
 use der::asn1::ObjectIdentifier;
 
 use super::picture::{PictureFormat, check_declared_type};
-use super::{CertDigest, CertList, ExtData, Header, PictureInfo, PropertyInfo, Seal, SealInfo, Version};
+use super::{
+    CertDigest, CertList, ExtData, Header, PictureInfo, PropertyInfo, Seal, SealInfo, Version,
+};
 use crate::asn1::{self, OID_SM2_WITH_SM3};
 use crate::cert::Certificate;
 use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, sm3};
@@ -110,7 +112,13 @@ impl SealBuilder {
     }
 
     /// Sets the picture with a declared format, which must match its bytes.
-    pub fn picture_with_type(mut self, format: PictureFormat, data: Vec<u8>, width_mm: i64, height_mm: i64) -> Result<Self> {
+    pub fn picture_with_type(
+        mut self,
+        format: PictureFormat,
+        data: Vec<u8>,
+        width_mm: i64,
+        height_mm: i64,
+    ) -> Result<Self> {
         check_declared_type(format.type_name(), &data).map_err(Error::Picture)?;
         if !(1..=1000).contains(&width_mm) || !(1..=1000).contains(&height_mm) {
             return Err(Error::Picture(format!(
@@ -128,7 +136,11 @@ impl SealBuilder {
 
     /// Adds an extension (ExtData).
     pub fn ext_data(mut self, id: ObjectIdentifier, critical: bool, value: Vec<u8>) -> Self {
-        self.ext_datas.push(ExtData { id, critical, value });
+        self.ext_datas.push(ExtData {
+            id,
+            critical,
+            value,
+        });
         self
     }
 
@@ -141,7 +153,9 @@ impl SealBuilder {
     /// Signs the seal with the maker's key and certificate.
     pub fn sign(self, maker_key: &PrivateKey, maker_cert: &Certificate) -> Result<Seal> {
         if maker_cert.public_key()? != *maker_key.public_key() {
-            return Err(Error::Key("the maker's key does not belong to the maker's certificate"));
+            return Err(Error::Key(
+                "the maker's key does not belong to the maker's certificate",
+            ));
         }
         let cert_list = self.cert_list.ok_or(Error::Encode {
             field: "certList",
@@ -196,7 +210,9 @@ impl SealBuilder {
         let cert_der = super::encode::octets(maker_cert.as_der(), "cert")?;
         let algorithm_der = super::encode::oid(&OID_SM2_WITH_SM3, "signAlgID")?;
         let message = match self.version {
-            Version::V1 => asn1::sequence(&[info_der.as_slice(), &cert_der, &algorithm_der].concat()),
+            Version::V1 => {
+                asn1::sequence(&[info_der.as_slice(), &cert_der, &algorithm_der].concat())
+            }
             Version::V4 | Version::V5 => info_der.clone(),
         };
         let signature = maker_key.sign(&self.sm2_id, &message)?.to_der();

@@ -5,7 +5,9 @@ use super::{
     Version,
 };
 use crate::asn1::reader::{Reader, Tlv};
-use crate::asn1::{self, Ctx, TAG_BIT_STRING, TAG_CONTEXT_0, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE};
+use crate::asn1::{
+    self, Ctx, TAG_BIT_STRING, TAG_CONTEXT_0, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE,
+};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::finding::{Finding, FindingCode};
 use crate::time::{Time, TimeEncoding};
@@ -46,7 +48,11 @@ fn decode_seal_inner(der: &[u8], findings: &mut Vec<Finding>) -> Result<Seal, Pa
     let info_tlv = reader.read(TAG_SEQUENCE, "eSealInfo")?;
 
     // V1 has a SEQUENCE (signInfo) where V4 has an OCTET STRING (cert).
-    let structural = if reader.peek_tag() == Some(TAG_SEQUENCE) { Version::V1 } else { Version::V4 };
+    let structural = if reader.peek_tag() == Some(TAG_SEQUENCE) {
+        Version::V1
+    } else {
+        Version::V4
+    };
     let mut ctx = Ctx { findings };
     let info = decode_seal_info(&info_tlv, structural, reader.depth(), &mut ctx)?;
 
@@ -112,7 +118,12 @@ fn range(tlv: &Tlv<'_>) -> std::ops::Range<usize> {
     tlv.offset..tlv.offset + tlv.raw.len()
 }
 
-fn decode_seal_info(tlv: &Tlv<'_>, version: Version, depth: u8, ctx: &mut Ctx<'_>) -> Result<SealInfo, ParseError> {
+fn decode_seal_info(
+    tlv: &Tlv<'_>,
+    version: Version,
+    depth: u8,
+    ctx: &mut Ctx<'_>,
+) -> Result<SealInfo, ParseError> {
     let mut reader = tlv.reader(SEAL_INFO, depth)?;
     let header_tlv = reader.read(TAG_SEQUENCE, "header")?;
     let header = decode_header(&header_tlv, reader.depth(), ctx)?;
@@ -137,7 +148,13 @@ fn decode_seal_info(tlv: &Tlv<'_>, version: Version, depth: u8, ctx: &mut Ctx<'_
             Some(decode_ext_datas(&list, inner.depth(), ctx)?)
         }
         Some(found) => {
-            return Err(reader.error("extDatas", ParseErrorKind::UnexpectedTag { expected: TAG_SEQUENCE, found }));
+            return Err(reader.error(
+                "extDatas",
+                ParseErrorKind::UnexpectedTag {
+                    expected: TAG_SEQUENCE,
+                    found,
+                },
+            ));
         }
     };
     reader.finish("extDatas")?;
@@ -163,7 +180,12 @@ fn decode_header(tlv: &Tlv<'_>, depth: u8, ctx: &mut Ctx<'_>) -> Result<Header, 
     })
 }
 
-fn decode_property(tlv: &Tlv<'_>, version: Version, depth: u8, ctx: &mut Ctx<'_>) -> Result<PropertyInfo, ParseError> {
+fn decode_property(
+    tlv: &Tlv<'_>,
+    version: Version,
+    depth: u8,
+    ctx: &mut Ctx<'_>,
+) -> Result<PropertyInfo, ParseError> {
     let mut reader = tlv.reader(PROPERTY, depth)?;
     let type_tlv = reader.read(TAG_INTEGER, "type")?;
     let seal_type = asn1::integer(&type_tlv, PROPERTY, "type", ctx)?;
@@ -176,19 +198,38 @@ fn decode_property(tlv: &Tlv<'_>, version: Version, depth: u8, ctx: &mut Ctx<'_>
         let t = reader.read(TAG_INTEGER, "certListType")?;
         let value = asn1::integer(&t, PROPERTY, "certListType", ctx)?;
         if value != 1 && value != 2 {
-            ctx.note_detail(FindingCode::CertListTypeNonStandard, PROPERTY, "certListType", t.offset, format!("certListType {value}"));
+            ctx.note_detail(
+                FindingCode::CertListTypeNonStandard,
+                PROPERTY,
+                "certListType",
+                t.offset,
+                format!("certListType {value}"),
+            );
         }
         Some(value)
     };
     let list_tlv = reader.read(TAG_SEQUENCE, "certList")?;
     let cert_list = decode_cert_list(&list_tlv, cert_list_type, reader.depth(), ctx)?;
 
-    let time_field = |reader: &mut Reader<'_>, field: &'static str, ctx: &mut Ctx<'_>| -> Result<Time, ParseError> {
+    let time_field = |reader: &mut Reader<'_>,
+                      field: &'static str,
+                      ctx: &mut Ctx<'_>|
+     -> Result<Time, ParseError> {
         let t = reader.read_any(field)?;
         let (time, encoding) = Time::decode(&t, PROPERTY, field, ctx.findings)?;
-        let expected = if version == Version::V1 { TimeEncoding::UtcTime } else { TimeEncoding::GeneralizedTime };
+        let expected = if version == Version::V1 {
+            TimeEncoding::UtcTime
+        } else {
+            TimeEncoding::GeneralizedTime
+        };
         if encoding != expected {
-            ctx.note_detail(FindingCode::NonCanonicalDer, PROPERTY, field, t.offset, format!("{encoding:?} where the version requires {expected:?}"));
+            ctx.note_detail(
+                FindingCode::NonCanonicalDer,
+                PROPERTY,
+                field,
+                t.offset,
+                format!("{encoding:?} where the version requires {expected:?}"),
+            );
         }
         Ok(time)
     };
@@ -207,19 +248,35 @@ fn decode_property(tlv: &Tlv<'_>, version: Version, depth: u8, ctx: &mut Ctx<'_>
     })
 }
 
-fn decode_cert_list(tlv: &Tlv<'_>, cert_list_type: Option<i64>, depth: u8, ctx: &mut Ctx<'_>) -> Result<CertList, ParseError> {
+fn decode_cert_list(
+    tlv: &Tlv<'_>,
+    cert_list_type: Option<i64>,
+    depth: u8,
+    ctx: &mut Ctx<'_>,
+) -> Result<CertList, ParseError> {
     let mut reader = tlv.reader("SES_CertList", depth)?;
     // The CHOICE is untagged; certListType 2 selects digests, any other value is read as
     // certificates. A digest list is also recognised by its entries being SEQUENCEs.
-    let digests = cert_list_type == Some(2) || (cert_list_type.is_some() && reader.peek_tag() == Some(TAG_SEQUENCE));
+    let digests = cert_list_type == Some(2)
+        || (cert_list_type.is_some() && reader.peek_tag() == Some(TAG_SEQUENCE));
     if digests {
         let mut list = Vec::new();
         while !reader.is_empty() {
             let entry = reader.read(TAG_SEQUENCE, "certDigestList")?;
             let mut inner = entry.reader("CertDigestObj", reader.depth())?;
             let algorithm = inner.read_any("type")?;
-            if !matches!(algorithm.tag, asn1::TAG_PRINTABLE_STRING | asn1::TAG_IA5_STRING | asn1::TAG_UTF8_STRING) {
-                return Err(algorithm.error("CertDigestObj", "type", ParseErrorKind::UnexpectedTag { expected: asn1::TAG_PRINTABLE_STRING, found: algorithm.tag }));
+            if !matches!(
+                algorithm.tag,
+                asn1::TAG_PRINTABLE_STRING | asn1::TAG_IA5_STRING | asn1::TAG_UTF8_STRING
+            ) {
+                return Err(algorithm.error(
+                    "CertDigestObj",
+                    "type",
+                    ParseErrorKind::UnexpectedTag {
+                        expected: asn1::TAG_PRINTABLE_STRING,
+                        found: algorithm.tag,
+                    },
+                ));
             }
             let value = inner.read(TAG_OCTET_STRING, "value")?;
             inner.finish("value")?;
@@ -236,10 +293,22 @@ fn decode_cert_list(tlv: &Tlv<'_>, cert_list_type: Option<i64>, depth: u8, ctx: 
         match entry.tag {
             TAG_OCTET_STRING => {}
             asn1::TAG_IA5_STRING if cert_list_type.is_none() => {
-                ctx.note(FindingCode::CertListEntryIa5String, "SES_CertList", "certs", entry.offset);
+                ctx.note(
+                    FindingCode::CertListEntryIa5String,
+                    "SES_CertList",
+                    "certs",
+                    entry.offset,
+                );
             }
             found => {
-                return Err(entry.error("SES_CertList", "certs", ParseErrorKind::UnexpectedTag { expected: TAG_OCTET_STRING, found }));
+                return Err(entry.error(
+                    "SES_CertList",
+                    "certs",
+                    ParseErrorKind::UnexpectedTag {
+                        expected: TAG_OCTET_STRING,
+                        found,
+                    },
+                ));
             }
         }
         certs.push(entry.value.to_vec());
@@ -261,13 +330,23 @@ fn decode_picture(tlv: &Tlv<'_>, depth: u8, ctx: &mut Ctx<'_>) -> Result<Picture
         height: asn1::integer(&height, PICTURE, "height", ctx)?,
     };
     if let Err(reason) = super::picture::check_declared_type(&picture.picture_type, &picture.data) {
-        ctx.note_detail(FindingCode::PictureTypeMismatch, PICTURE, "type", kind.offset, reason);
+        ctx.note_detail(
+            FindingCode::PictureTypeMismatch,
+            PICTURE,
+            "type",
+            kind.offset,
+            reason,
+        );
     }
     Ok(picture)
 }
 
 /// Decodes `ExtensionDatas ::= SEQUENCE OF ExtData`.
-pub(crate) fn decode_ext_datas(tlv: &Tlv<'_>, depth: u8, ctx: &mut Ctx<'_>) -> Result<Vec<ExtData>, ParseError> {
+pub(crate) fn decode_ext_datas(
+    tlv: &Tlv<'_>,
+    depth: u8,
+    ctx: &mut Ctx<'_>,
+) -> Result<Vec<ExtData>, ParseError> {
     let mut reader = tlv.reader("ExtensionDatas", depth)?;
     let mut list = Vec::new();
     while !reader.is_empty() {
@@ -279,7 +358,12 @@ pub(crate) fn decode_ext_datas(tlv: &Tlv<'_>, depth: u8, ctx: &mut Ctx<'_>) -> R
             Some(flag) => {
                 let value = asn1::boolean(&flag, EXT_DATA, "critical", ctx)?;
                 if !value {
-                    ctx.note(FindingCode::DefaultValueEncoded, EXT_DATA, "critical", flag.offset);
+                    ctx.note(
+                        FindingCode::DefaultValueEncoded,
+                        EXT_DATA,
+                        "critical",
+                        flag.offset,
+                    );
                 }
                 value
             }
@@ -300,9 +384,15 @@ pub(crate) fn decode_ext_datas(tlv: &Tlv<'_>, depth: u8, ctx: &mut Ctx<'_>) -> R
 /// more specific finding already explains the difference.
 fn check_canonical(seal: &mut Seal) {
     let canonical = super::encode::encode_seal(seal).ok();
-    let explained = seal.stored.findings.iter().any(|f| f.code.changes_encoding());
+    let explained = seal
+        .stored
+        .findings
+        .iter()
+        .any(|f| f.code.changes_encoding());
     if canonical.as_deref() != Some(seal.as_der()) && !explained {
-        seal.stored.findings.push(Finding::new(FindingCode::NonCanonicalDer, SESEAL, None));
+        seal.stored
+            .findings
+            .push(Finding::new(FindingCode::NonCanonicalDer, SESEAL, None));
     }
 }
 
@@ -321,7 +411,13 @@ mod tests {
     fn wrong_outer_tag_is_named() {
         let error = decode_seal(&[0x04, 0x00], 0).unwrap_err();
         assert_eq!(error.field, "SESeal");
-        assert!(matches!(error.kind, ParseErrorKind::UnexpectedTag { expected: 0x30, found: 0x04 }));
+        assert!(matches!(
+            error.kind,
+            ParseErrorKind::UnexpectedTag {
+                expected: 0x30,
+                found: 0x04
+            }
+        ));
     }
 
     #[test]

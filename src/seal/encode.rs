@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use der::Encode;
-use der::asn1::{BitStringRef, GeneralizedTime, Ia5StringRef, ObjectIdentifier, OctetStringRef, PrintableStringRef, UtcTime, Utf8StringRef};
+use der::asn1::{
+    BitStringRef, GeneralizedTime, Ia5StringRef, ObjectIdentifier, OctetStringRef,
+    PrintableStringRef, UtcTime, Utf8StringRef,
+};
 
 use super::{CertList, ExtData, PictureInfo, PropertyInfo, Seal, SealInfo, Version};
 use crate::asn1::{TAG_CONTEXT_0, push_length, sequence};
@@ -67,8 +70,11 @@ fn encode_property(property: &PropertyInfo, version: Version) -> Result<Vec<u8>>
         }
         CertList::Digests(digests) => {
             for digest in digests {
-                let name = PrintableStringRef::new(&digest.algorithm).map_err(|e| encode_error("CertDigestObj.type", e))?;
-                let mut entry = name.to_der().map_err(|e| encode_error("CertDigestObj.type", e))?;
+                let name = PrintableStringRef::new(&digest.algorithm)
+                    .map_err(|e| encode_error("CertDigestObj.type", e))?;
+                let mut entry = name
+                    .to_der()
+                    .map_err(|e| encode_error("CertDigestObj.type", e))?;
                 entry.extend(octets(&digest.value, "CertDigestObj.value")?);
                 list.extend(sequence(&entry));
             }
@@ -99,7 +105,10 @@ pub(crate) fn encode_ext_datas(list: &[ExtData]) -> Result<Vec<u8>> {
     for ext in list {
         let mut entry = oid(&ext.id, "ExtData.extnID")?;
         if ext.critical {
-            entry.extend(true.to_der().map_err(|e| encode_error("ExtData.critical", e))?);
+            entry.extend(
+                true.to_der()
+                    .map_err(|e| encode_error("ExtData.critical", e))?,
+            );
         }
         entry.extend(octets(&ext.value, "ExtData.extnValue")?);
         contents.extend(sequence(&entry));

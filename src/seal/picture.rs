@@ -87,7 +87,9 @@ pub(crate) fn check_declared_type(declared: &str, data: &[u8]) -> Result<Picture
     match PictureFormat::detect(data) {
         Some(found) if found == format => Ok(format),
         Some(found) => Err(format!("type {declared:?} but the bytes are {found}")),
-        None => Err(format!("type {declared:?} but the bytes are no known picture format")),
+        None => Err(format!(
+            "type {declared:?} but the bytes are no known picture format"
+        )),
     }
 }
 
@@ -97,12 +99,30 @@ mod tests {
 
     #[test]
     fn detects_each_format() {
-        assert_eq!(PictureFormat::detect(b"\x89PNG\r\n\x1a\nrest"), Some(PictureFormat::Png));
-        assert_eq!(PictureFormat::detect(&[0xff, 0xd8, 0xff, 0xe0]), Some(PictureFormat::Jpeg));
-        assert_eq!(PictureFormat::detect(b"GIF89a..."), Some(PictureFormat::Gif));
-        assert_eq!(PictureFormat::detect(&[b"BM".as_slice(), &[0u8; 30]].concat()), Some(PictureFormat::Bmp));
-        assert_eq!(PictureFormat::detect(b"<?xml version=\"1.0\"?><svg></svg>"), Some(PictureFormat::Svg));
-        assert_eq!(PictureFormat::detect(b"PK\x03\x04zip"), Some(PictureFormat::Ofd));
+        assert_eq!(
+            PictureFormat::detect(b"\x89PNG\r\n\x1a\nrest"),
+            Some(PictureFormat::Png)
+        );
+        assert_eq!(
+            PictureFormat::detect(&[0xff, 0xd8, 0xff, 0xe0]),
+            Some(PictureFormat::Jpeg)
+        );
+        assert_eq!(
+            PictureFormat::detect(b"GIF89a..."),
+            Some(PictureFormat::Gif)
+        );
+        assert_eq!(
+            PictureFormat::detect(&[b"BM".as_slice(), &[0u8; 30]].concat()),
+            Some(PictureFormat::Bmp)
+        );
+        assert_eq!(
+            PictureFormat::detect(b"<?xml version=\"1.0\"?><svg></svg>"),
+            Some(PictureFormat::Svg)
+        );
+        assert_eq!(
+            PictureFormat::detect(b"PK\x03\x04zip"),
+            Some(PictureFormat::Ofd)
+        );
         assert_eq!(PictureFormat::detect(b"plain text"), None);
     }
 

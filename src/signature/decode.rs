@@ -2,7 +2,9 @@
 
 use super::{Signature, Stored, TbsSign};
 use crate::asn1::reader::Reader;
-use crate::asn1::{self, Ctx, TAG_BIT_STRING, TAG_CONTEXT_0, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE};
+use crate::asn1::{
+    self, Ctx, TAG_BIT_STRING, TAG_CONTEXT_0, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE,
+};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::finding::{Finding, FindingCode};
 use crate::seal::Version;
@@ -19,7 +21,11 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
     let tbs_tlv = reader.read(TAG_SEQUENCE, "toSign")?;
 
     // V1 has only toSign and signature; V4 and V5 follow toSign with the cert OCTET STRING.
-    let structural = if reader.peek_tag() == Some(TAG_BIT_STRING) { Version::V1 } else { Version::V4 };
+    let structural = if reader.peek_tag() == Some(TAG_BIT_STRING) {
+        Version::V1
+    } else {
+        Version::V4
+    };
 
     let mut findings = Vec::new();
     let mut tbs_reader = tbs_tlv.reader(TBS, reader.depth())?;
@@ -28,7 +34,9 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
     // The seal's findings come first, with offsets in this signature's bytes.
     let seal = crate::seal::decode::decode_seal(seal_tlv.raw, seal_tlv.offset)?;
     findings.extend(seal.findings().iter().cloned());
-    let mut ctx = Ctx { findings: &mut findings };
+    let mut ctx = Ctx {
+        findings: &mut findings,
+    };
     let tbs_version = asn1::integer(&version_tlv, TBS, "version", &mut ctx)?;
 
     let time_tlv = tbs_reader.read_any("timeInfo")?;
@@ -37,7 +45,13 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
     } else {
         let (time, encoding) = Time::decode(&time_tlv, TBS, "timeInfo", ctx.findings)?;
         if encoding != TimeEncoding::GeneralizedTime {
-            ctx.note_detail(FindingCode::NonCanonicalDer, TBS, "timeInfo", time_tlv.offset, "UTCTime where GeneralizedTime is required".into());
+            ctx.note_detail(
+                FindingCode::NonCanonicalDer,
+                TBS,
+                "timeInfo",
+                time_tlv.offset,
+                "UTCTime where GeneralizedTime is required".into(),
+            );
         }
         time
     };
@@ -64,15 +78,29 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
                 let mut inner = tagged.reader(TBS, tbs_reader.depth())?;
                 let list = inner.read(TAG_SEQUENCE, "extDatas")?;
                 inner.finish("extDatas")?;
-                Some(crate::seal::decode::decode_ext_datas(&list, inner.depth(), &mut ctx)?)
+                Some(crate::seal::decode::decode_ext_datas(
+                    &list,
+                    inner.depth(),
+                    &mut ctx,
+                )?)
             }
             Some(TAG_SEQUENCE) => {
                 let list = tbs_reader.read(TAG_SEQUENCE, "extDatas")?;
                 ctx.note(FindingCode::ExtDatasUntagged, TBS, "extDatas", list.offset);
-                Some(crate::seal::decode::decode_ext_datas(&list, tbs_reader.depth(), &mut ctx)?)
+                Some(crate::seal::decode::decode_ext_datas(
+                    &list,
+                    tbs_reader.depth(),
+                    &mut ctx,
+                )?)
             }
             Some(found) => {
-                return Err(tbs_reader.error("extDatas", ParseErrorKind::UnexpectedTag { expected: TAG_CONTEXT_0, found }));
+                return Err(tbs_reader.error(
+                    "extDatas",
+                    ParseErrorKind::UnexpectedTag {
+                        expected: TAG_CONTEXT_0,
+                        found,
+                    },
+                ));
             }
         };
         tbs_reader.finish("extDatas")?;
@@ -125,25 +153,43 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
 }
 
 /// Reads the V1 timeInfo: time text (UTCTime or GeneralizedTime characters) in a BIT STRING.
-fn decode_v1_time(tlv: &crate::asn1::reader::Tlv<'_>, ctx: &mut Ctx<'_>) -> Result<Time, ParseError> {
+fn decode_v1_time(
+    tlv: &crate::asn1::reader::Tlv<'_>,
+    ctx: &mut Ctx<'_>,
+) -> Result<Time, ParseError> {
     if tlv.tag != TAG_BIT_STRING {
         // Producers that follow V4 habits write a plain time here.
         return Time::decode(tlv, TBS, "timeInfo", ctx.findings).map(|(time, _)| time);
     }
     let octets = asn1::bit_string(tlv, TBS, "timeInfo", ctx)?;
-    let text = std::str::from_utf8(octets).map_err(|_| tlv.invalid(TBS, "timeInfo", "timeInfo is not time text"))?;
+    let text = std::str::from_utf8(octets)
+        .map_err(|_| tlv.invalid(TBS, "timeInfo", "timeInfo is not time text"))?;
     // NOTE: GM/T 0031-2014 also allows a time stamp token here; eseal reads only time text.
-    let (time, zulu) = Time::parse_text(text).ok_or_else(|| tlv.invalid(TBS, "timeInfo", format!("timeInfo {text:?} is not a time")))?;
+    let (time, zulu) = Time::parse_text(text)
+        .ok_or_else(|| tlv.invalid(TBS, "timeInfo", format!("timeInfo {text:?} is not a time")))?;
     if !zulu {
-        ctx.note_detail(FindingCode::TimeWithoutZ, TBS, "timeInfo", tlv.offset, text.to_owned());
+        ctx.note_detail(
+            FindingCode::TimeWithoutZ,
+            TBS,
+            "timeInfo",
+            tlv.offset,
+            text.to_owned(),
+        );
     }
     Ok(time)
 }
 
 fn check_canonical(signature: &mut Signature) {
     let canonical = super::encode::encode_signature(signature).ok();
-    let explained = signature.stored.findings.iter().any(|f| f.code.changes_encoding());
+    let explained = signature
+        .stored
+        .findings
+        .iter()
+        .any(|f| f.code.changes_encoding());
     if canonical.as_deref() != Some(signature.as_der()) && !explained {
-        signature.stored.findings.push(Finding::new(FindingCode::NonCanonicalDer, SIGNATURE, None));
+        signature
+            .stored
+            .findings
+            .push(Finding::new(FindingCode::NonCanonicalDer, SIGNATURE, None));
     }
 }

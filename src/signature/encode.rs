@@ -5,7 +5,9 @@ use der::asn1::ObjectIdentifier;
 use super::Signature;
 use crate::asn1::sequence;
 use crate::error::Result;
-use crate::seal::encode::{bits, encode_ext_datas, encode_time, explicit0, ia5, integer, octets, oid};
+use crate::seal::encode::{
+    bits, encode_ext_datas, encode_time, explicit0, ia5, integer, octets, oid,
+};
 use crate::seal::{ExtData, Seal, Version};
 use crate::time::Time;
 
@@ -28,10 +30,13 @@ pub(crate) fn encode_tbs(parts: &TbsParts<'_>) -> Result<Vec<u8>> {
     let mut contents = integer(parts.version_number, "TBS_Sign.version")?;
     contents.extend_from_slice(parts.seal.as_der());
     if parts.version == Version::V1 {
-        let text = parts.time_info.to_utc_time_text().ok_or(crate::Error::Encode {
-            field: "timeInfo",
-            reason: "V1 time must be within 1950..2049".into(),
-        })?;
+        let text = parts
+            .time_info
+            .to_utc_time_text()
+            .ok_or(crate::Error::Encode {
+                field: "timeInfo",
+                reason: "V1 time must be within 1950..2049".into(),
+            })?;
         contents.extend(bits(text.as_bytes(), "timeInfo")?);
     } else {
         contents.extend(encode_time(parts.time_info, parts.version, "timeInfo")?);
