@@ -87,7 +87,7 @@ pub fn run() -> ExitCode {
     ExitCode::from(status)
 }
 
-/// An error to print before exiting with [`EXIT_USAGE`].
+/// Prints an error and returns [`EXIT_USAGE`].
 pub fn fail(message: impl std::fmt::Display) -> u8 {
     eprintln!("eseal: {message}");
     EXIT_USAGE

@@ -32,9 +32,9 @@ pub enum Decoded {
     Signature(Box<Signature>),
 }
 
-/// Decodes DER that holds either an SESeal or an SES_Signature.
+/// Decodes DER that contains either an SESeal or an SES_Signature.
 ///
-/// The two are told apart by their first field: SES_SealInfo starts with the SES_Header
+/// The two are distinguished by their first field: SES_SealInfo starts with the SES_Header
 /// SEQUENCE, TBS_Sign with the version INTEGER.
 pub fn decode(der: &[u8]) -> Result<Decoded> {
     use asn1::reader::Reader;

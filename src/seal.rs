@@ -23,7 +23,7 @@ use crate::error::Result;
 use crate::finding::Finding;
 use crate::time::Time;
 
-/// The format version of a seal or signature, told from its structure first and from the
+/// The format version of a seal or signature, detected from its structure first and from the
 /// header's version number second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Version {
@@ -58,7 +58,7 @@ impl Version {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Seal {
-    /// The format version, told from the structure.
+    /// The format version, detected from the structure.
     pub version: Version,
     /// `eSealInfo`: everything the maker signs.
     pub info: SealInfo,

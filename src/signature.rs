@@ -26,7 +26,7 @@ use crate::time::Time;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Signature {
-    /// The format version, told from the structure and TBS_Sign.version.
+    /// The format version, detected from the structure and TBS_Sign.version.
     pub version: Version,
     /// `toSign`.
     pub tbs: TbsSign,

@@ -12,7 +12,7 @@ use crate::finding::{Finding, FindingCode};
 /// Offset of Beijing time (UTC+08:00), the local time of the producers that omit `Z`.
 const BEIJING_OFFSET_SECONDS: u64 = 8 * 3600;
 
-/// How a time was or will be encoded.
+/// The ASN.1 type a time is encoded as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeEncoding {
     /// UTCTime (tag 0x17), used by GM/T 0031-2014 (V1).

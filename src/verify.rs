@@ -4,10 +4,10 @@
 //!
 //! - a seal: its format and header; the maker's signature over SES_SealInfo with the maker's
 //!   certificate; the time inside validStart..validEnd; the maker certificate's validity;
-//! - a signature: its format, and that its version matches the seal's; the signer's signature
-//!   over TBS_Sign with the signer's certificate; the signer's certificate in the seal's
-//!   certList; the seal as above at the signing time; the signer certificate's validity at the
-//!   signing time; dataHash against the data.
+//! - a signature: its format, and that its version matches the seal's. Then the signer's
+//!   signature over TBS_Sign with the signer's certificate, and the signer's certificate in the
+//!   seal's certList. Then the seal as above and the signer certificate's validity, both at the
+//!   signing time. Last, dataHash against the data.
 //!
 //! NOTE: certificate chains, revocation and time stamps are reported as not checked.
 
@@ -396,9 +396,9 @@ fn verify_sm2(
     message: &[u8],
     sm2_id: &[u8],
     findings: &mut Vec<Finding>,
-    who: (&str, &str),
+    party: (&str, &str),
 ) -> Check {
-    let (en, zh) = who;
+    let (en, zh) = party;
     if *algorithm != OID_SM2_WITH_SM3 {
         return Check::failed(
             name,

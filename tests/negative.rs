@@ -242,7 +242,7 @@ fn flipped_bit_in_each_signed_part() {
 }
 
 #[test]
-fn truncated_seal_is_a_typed_error_at_every_length() {
+fn truncated_seal_every_length() {
     let der = common::read("seals/UserV4.esl");
     for length in 0..der.len() {
         match Seal::from_der(&der[..length]) {
@@ -258,7 +258,7 @@ fn truncated_seal_is_a_typed_error_at_every_length() {
 }
 
 #[test]
-fn truncated_signature_is_a_typed_error_at_every_length() {
+fn truncated_signature_every_length() {
     let der = common::read("signatures/suwell-t-58945b137af8/SignedValue.dat");
     for length in 0..der.len() {
         assert!(

@@ -46,7 +46,7 @@ fn openssl_signature_verifies_with_custom_id() {
     assert!(!key.verify(DEFAULT_SM2_ID, &message, &signature));
 }
 
-/// A scratch folder under the target directory, removed first if present.
+/// Creates an empty scratch folder under the target directory.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);

@@ -36,7 +36,7 @@ pub struct SealCreateArgs {
     /// The vendor identifier written to SES_Header.Vid.
     #[arg(long, default_value = "eseal")]
     vendor_id: String,
-    /// The seal picture (PNG, JPEG, GIF, BMP, SVG or OFD); its type is told from its bytes.
+    /// The seal picture (PNG, JPEG, GIF, BMP, SVG or OFD); its type is detected from its bytes.
     #[arg(long, value_name = "FILE")]
     picture: PathBuf,
     /// Picture width in millimetres.
@@ -54,7 +54,7 @@ pub struct SealCreateArgs {
     /// Write a GM/T 0031-2014 (V1) seal instead of GB/T 38540-2020 (V4).
     #[arg(long)]
     v1: bool,
-    /// Where to write the DER seal.
+    /// Output file for the DER seal.
     #[arg(long, short, value_name = "FILE")]
     out: PathBuf,
 }
@@ -80,7 +80,7 @@ pub struct SignArgs {
     /// The propertyInfo text (for OFD, the path of Signature.xml).
     #[arg(long, default_value = "")]
     property_info: String,
-    /// Where to write the DER SES_Signature.
+    /// Output file for the DER SES_Signature.
     #[arg(long, short, value_name = "FILE")]
     out: PathBuf,
 }
