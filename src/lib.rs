@@ -6,6 +6,7 @@ pub mod asn1;
 pub mod cert;
 pub mod crypto;
 pub mod error;
+pub mod ffi;
 pub mod finding;
 pub mod report;
 pub mod seal;

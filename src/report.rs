@@ -160,6 +160,11 @@ pub struct SealReport {
 }
 
 impl SealReport {
+    /// The report as the JSON text that `eseal verify --json` writes for a seal.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json()).unwrap_or_default()
+    }
+
     /// The report as the JSON object that `eseal verify --json` writes for a seal.
     pub fn to_json(&self) -> Value {
         json!({
@@ -216,6 +221,11 @@ impl SignatureReport {
             "checks": self.checks.iter().map(Check::to_json).collect::<Vec<_>>(),
             "findings": findings_json(&self.findings),
         })
+    }
+
+    /// The report as the JSON text that `eseal verify --json` writes for a signature file.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json()).unwrap_or_default()
     }
 
     /// The report as the JSON object that `eseal verify --json` writes for a signature file.

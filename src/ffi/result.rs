@@ -1,0 +1,120 @@
+//! Result codes of the C ABI.
+
+use std::ffi::c_char;
+
+use crate::error::{Error, RefusalReason};
+
+/// The result of a C ABI call. Numbers are grouped by family and never reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum eseal_result {
+    /// Success.
+    Ok = 0,
+
+    /// A required pointer argument is NULL.
+    NullArgument = 100,
+    /// An argument is out of range or a string is not UTF-8.
+    InvalidArgument = 101,
+    /// The caller's buffer is too small.
+    BufferTooSmall = 102,
+    /// eseal panicked; the call had no effect. Please report it.
+    Panic = 103,
+    /// Reading data failed.
+    Io = 104,
+
+    /// The bytes are not a well-formed seal or signature.
+    ParseError = 200,
+
+    /// A private key could not be read or used.
+    KeyInvalid = 300,
+    /// A certificate could not be read.
+    CertificateInvalid = 301,
+    /// The system random number generator failed.
+    RngFailed = 302,
+
+    /// The seal picture does not match its type or is not supported.
+    PictureInvalid = 400,
+    /// A value cannot be written as DER (for example a non-ASCII esID) or is missing.
+    EncodeFailed = 401,
+
+    /// Signing refused: the seal's maker signature does not verify.
+    SealSignatureInvalid = 500,
+    /// Signing refused: the signing time is outside the seal's validity.
+    SealNotValidAtTime = 501,
+    /// Signing refused: the signer's certificate is not in the seal's certList.
+    SignerNotInCertList = 502,
+    /// Signing refused: the signer's certificate is not valid at the signing time.
+    SignerCertificateNotValidAtTime = 503,
+    /// Signing refused: the private key does not belong to the certificate.
+    KeyCertificateMismatch = 504,
+    /// Signing refused: the seal's version cannot be used in the requested signature version.
+    VersionMismatch = 505,
+    /// An SM2 signature could not be made or does not verify.
+    SignatureInvalid = 506,
+}
+
+impl From<&Error> for eseal_result {
+    fn from(error: &Error) -> Self {
+        match error {
+            Error::Parse(_) => Self::ParseError,
+            Error::Key(_) => Self::KeyInvalid,
+            Error::Certificate(_) => Self::CertificateInvalid,
+            Error::Encode { .. } => Self::EncodeFailed,
+            Error::Picture(_) => Self::PictureInvalid,
+            Error::SigningRefused(reason) => match reason {
+                RefusalReason::SealSignatureInvalid => Self::SealSignatureInvalid,
+                RefusalReason::SealNotValidAt { .. } => Self::SealNotValidAtTime,
+                RefusalReason::SignerNotInCertList => Self::SignerNotInCertList,
+                RefusalReason::SignerCertificateNotValidAt { .. } => {
+                    Self::SignerCertificateNotValidAtTime
+                }
+                RefusalReason::KeyCertificateMismatch => Self::KeyCertificateMismatch,
+                RefusalReason::VersionMismatch { .. } => Self::VersionMismatch,
+            },
+            Error::SignatureInvalid => Self::SignatureInvalid,
+            Error::Rng => Self::RngFailed,
+            Error::Io(_) => Self::Io,
+        }
+    }
+}
+
+impl From<Error> for eseal_result {
+    fn from(error: Error) -> Self {
+        Self::from(&error)
+    }
+}
+
+/// Returns a static, NUL-terminated English message for a result code; unknown codes get a
+/// message saying so. The string must not be freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn eseal_result_message(result: u32) -> *const c_char {
+    let text: &'static [u8] = match result {
+        0 => b"success\0",
+        100 => b"a required pointer argument is NULL\0",
+        101 => b"an argument is out of range or a string is not UTF-8\0",
+        102 => b"the buffer is too small\0",
+        103 => b"internal error (panic) in eseal; the call had no effect\0",
+        104 => b"reading data failed\0",
+        200 => b"the bytes are not a well-formed seal or signature\0",
+        300 => b"the private key is invalid\0",
+        301 => b"the certificate is invalid\0",
+        302 => b"the random number generator failed\0",
+        400 => b"the seal picture is invalid or does not match its type\0",
+        401 => b"a value cannot be encoded as DER or is missing\0",
+        500 => b"signing refused: the seal's maker signature does not verify\0",
+        501 => b"signing refused: the signing time is outside the seal's validity\0",
+        502 => b"signing refused: the signer's certificate is not in the seal's certList\0",
+        503 => b"signing refused: the signer's certificate is not valid at the signing time\0",
+        504 => b"signing refused: the private key does not belong to the certificate\0",
+        505 => b"signing refused: the seal's version does not match the signature version\0",
+        506 => b"the SM2 signature is invalid\0",
+        _ => b"unknown result code\0",
+    };
+    text.as_ptr().cast()
+}
+
+/// Returns the library version as a static NUL-terminated string.
+#[unsafe(no_mangle)]
+pub extern "C" fn eseal_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}

@@ -1,0 +1,392 @@
+//! Signatures: decoding, verification and signing (bytes, a digest, or streamed chunks).
+
+use std::ffi::c_char;
+
+use super::boundary::{
+    bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg, write,
+};
+use super::keys::{eseal_certificate, eseal_private_key};
+use super::report::eseal_report;
+use super::result::eseal_result;
+use super::seal::eseal_seal;
+use crate::cert::Certificate;
+use crate::crypto::Sm3Hasher;
+use crate::seal::Seal;
+use crate::sign::SignatureBuilder;
+use crate::signature::Signature;
+use crate::time::Time;
+use crate::verify::{SignedData, VerifyOptions, verify_signature};
+
+/// A decoded signature (SES_Signature). Immutable; may be shared between threads.
+pub struct eseal_signature {
+    signature: Signature,
+}
+
+/// A signature over data given in chunks. Used by one thread at a time.
+pub struct eseal_signer {
+    seal: Seal,
+    cert: Certificate,
+    time: Option<Time>,
+    property_info: String,
+    hasher: Option<Sm3Hasher>,
+}
+
+/// Decodes a signature from DER, tolerating what real producers write.
+///
+/// # Safety
+///
+/// `der` must point to `len` readable bytes; `signature_out` must be writable. On success it
+/// holds a signature to release with `eseal_signature_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_from_der(
+    der: *const u8,
+    len: usize,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let der = unsafe { bytes(der, len)? };
+        let signature_out = out(signature_out)?;
+        let signature = Signature::from_der(der)?;
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        Ok(())
+    })
+}
+
+/// Gets the signature's stored DER bytes, owned by the signature and valid until it is freed.
+///
+/// # Safety
+///
+/// `signature` must be a live signature; both outputs must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_der(
+    signature: *const eseal_signature,
+    der_out: *mut *const u8,
+    len_out: *mut usize,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let signature = unsafe { handle(signature)? };
+        let (der_out, len_out) = (out(der_out)?, out(len_out)?);
+        let der = signature.signature.as_der();
+        // SAFETY: checked by `out`.
+        unsafe {
+            write(der_out, der.as_ptr());
+            write(len_out, der.len());
+        }
+        Ok(())
+    })
+}
+
+/// Verifies a signature against the original data. `data` NULL (with `len` 0) means no data:
+/// the dataHash check is then reported as not checked. A non-NULL `data` with `len` 0 is empty
+/// data.
+///
+/// # Safety
+///
+/// `signature` must be a live signature; `data` NULL or `len` readable bytes; `report_out`
+/// writable. On success it holds a report to release with `eseal_report_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_verify(
+    signature: *const eseal_signature,
+    data: *const u8,
+    len: usize,
+    report_out: *mut *mut eseal_report,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let signature = unsafe { handle(signature)? };
+        let absent = data.is_null();
+        // SAFETY: forwarded from this function's contract.
+        let data = unsafe { bytes(data, len)? };
+        let report_out = out(report_out)?;
+        let data = if absent {
+            SignedData::Absent
+        } else {
+            SignedData::Bytes(data)
+        };
+        let report = verify_signature(&signature.signature, data, &VerifyOptions::default());
+        // SAFETY: checked by `out`.
+        unsafe {
+            write(
+                report_out,
+                into_handle(eseal_report::from_signature(&report)),
+            )
+        };
+        Ok(())
+    })
+}
+
+/// Verifies a signature against the 32-byte SM3 digest of the original data.
+///
+/// # Safety
+///
+/// `signature` must be a live signature; `digest` must point to 32 readable bytes;
+/// `report_out` writable. On success it holds a report to release with `eseal_report_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_verify_digest(
+    signature: *const eseal_signature,
+    digest: *const u8,
+    report_out: *mut *mut eseal_report,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signature, digest) = unsafe { (handle(signature)?, bytes(digest, 32)?) };
+        let report_out = out(report_out)?;
+        let digest: [u8; 32] = digest
+            .try_into()
+            .map_err(|_| eseal_result::InvalidArgument)?;
+        let report = verify_signature(
+            &signature.signature,
+            SignedData::Digest(digest),
+            &VerifyOptions::default(),
+        );
+        // SAFETY: checked by `out`.
+        unsafe {
+            write(
+                report_out,
+                into_handle(eseal_report::from_signature(&report)),
+            )
+        };
+        Ok(())
+    })
+}
+
+/// Releases a signature. NULL is ignored.
+///
+/// # Safety
+///
+/// `signature` must be NULL or a signature from this library that is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_free(signature: *mut eseal_signature) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { free_handle(signature) }
+}
+
+/// Reads the optional propertyInfo argument: NULL is an empty string.
+///
+/// # Safety
+///
+/// `ptr` must be NULL or a NUL-terminated string.
+unsafe fn property_info(ptr: *const c_char) -> Result<String, eseal_result> {
+    if ptr.is_null() {
+        Ok(String::new())
+    } else {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { text(ptr) }.map(str::to_owned)
+    }
+}
+
+fn sign_digest(
+    seal: &Seal,
+    key: &eseal_private_key,
+    cert: &Certificate,
+    time: Option<Time>,
+    property_info: String,
+    digest: [u8; 32],
+) -> Result<Signature, eseal_result> {
+    let mut builder = SignatureBuilder::new(seal, &key.key, cert).property_info(property_info);
+    if let Some(time) = time {
+        builder = builder.time(time);
+    }
+    Ok(builder.sign_digest(digest)?)
+}
+
+/// Signs `data` with a seal, the signer's key and certificate, at `unix_time` (seconds since
+/// 1970-01-01T00:00:00Z, or `ESEAL_TIME_NOW`). `property_info` may be NULL (empty). Signing is
+/// refused (`ESEAL_RESULT_SEAL_*`, `ESEAL_RESULT_SIGNER_*`, `ESEAL_RESULT_KEY_CERTIFICATE_MISMATCH`)
+/// when a verifier would reject the result.
+///
+/// # Safety
+///
+/// `seal`, `key` and `cert` must be live handles; `data` must point to `len` readable bytes
+/// (NULL with 0 for empty data); `property_info` NULL or a NUL-terminated string;
+/// `signature_out` writable. On success it holds a signature to release with
+/// `eseal_signature_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sign(
+    seal: *const eseal_seal,
+    key: *const eseal_private_key,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    property_info: *const c_char,
+    data: *const u8,
+    len: usize,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (seal, key, cert, data) = unsafe {
+            (
+                handle(seal)?,
+                handle(key)?,
+                handle(cert)?,
+                bytes(data, len)?,
+            )
+        };
+        // SAFETY: forwarded from this function's contract.
+        let property_info = unsafe { self::property_info(property_info)? };
+        let signature_out = out(signature_out)?;
+        let digest = crate::crypto::sm3(data);
+        let signature = sign_digest(
+            &seal.seal,
+            key,
+            &cert.cert,
+            time_arg(unix_time)?,
+            property_info,
+            digest,
+        )?;
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        Ok(())
+    })
+}
+
+/// Signs data whose 32-byte SM3 digest is given, as [`eseal_sign`] does.
+///
+/// # Safety
+///
+/// As for [`eseal_sign`], with `digest` pointing to 32 readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sign_digest(
+    seal: *const eseal_seal,
+    key: *const eseal_private_key,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    property_info: *const c_char,
+    digest: *const u8,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (seal, key, cert, digest) = unsafe {
+            (
+                handle(seal)?,
+                handle(key)?,
+                handle(cert)?,
+                bytes(digest, 32)?,
+            )
+        };
+        // SAFETY: forwarded from this function's contract.
+        let property_info = unsafe { self::property_info(property_info)? };
+        let signature_out = out(signature_out)?;
+        let digest: [u8; 32] = digest
+            .try_into()
+            .map_err(|_| eseal_result::InvalidArgument)?;
+        let signature = sign_digest(
+            &seal.seal,
+            key,
+            &cert.cert,
+            time_arg(unix_time)?,
+            property_info,
+            digest,
+        )?;
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        Ok(())
+    })
+}
+
+/// Starts a signature over data given in chunks with `eseal_signer_update`. The seal and
+/// certificate are copied; the key is given to `eseal_signer_finish`.
+///
+/// # Safety
+///
+/// `seal` and `cert` must be live handles; `property_info` NULL or a NUL-terminated string;
+/// `signer_out` writable. On success it holds a signer to release with `eseal_signer_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signer_new(
+    seal: *const eseal_seal,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    property_info: *const c_char,
+    signer_out: *mut *mut eseal_signer,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (seal, cert) = unsafe { (handle(seal)?, handle(cert)?) };
+        // SAFETY: forwarded from this function's contract.
+        let property_info = unsafe { self::property_info(property_info)? };
+        let signer_out = out(signer_out)?;
+        let signer = eseal_signer {
+            seal: seal.seal.clone(),
+            cert: cert.cert.clone(),
+            time: time_arg(unix_time)?,
+            property_info,
+            hasher: Some(Sm3Hasher::new()),
+        };
+        // SAFETY: checked by `out`.
+        unsafe { write(signer_out, into_handle(signer)) };
+        Ok(())
+    })
+}
+
+/// Adds a chunk of the data to sign. Fails with `ESEAL_RESULT_INVALID_ARGUMENT` after
+/// `eseal_signer_finish`.
+///
+/// # Safety
+///
+/// `signer` must be a live signer used by no other thread; `data` must point to `len` readable
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signer_update(
+    signer: *mut eseal_signer,
+    data: *const u8,
+    len: usize,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signer, data) = unsafe { (handle_mut(signer)?, bytes(data, len)?) };
+        let hasher = signer
+            .hasher
+            .as_mut()
+            .ok_or(eseal_result::InvalidArgument)?;
+        hasher.update(data);
+        Ok(())
+    })
+}
+
+/// Signs everything added, with the signer's key. A signer finishes once, successfully or not;
+/// release it with `eseal_signer_free` afterwards.
+///
+/// # Safety
+///
+/// `signer` must be a live signer used by no other thread; `key` a live key; `signature_out`
+/// writable. On success it holds a signature to release with `eseal_signature_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signer_finish(
+    signer: *mut eseal_signer,
+    key: *const eseal_private_key,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signer, key) = unsafe { (handle_mut(signer)?, handle(key)?) };
+        let signature_out = out(signature_out)?;
+        let hasher = signer.hasher.take().ok_or(eseal_result::InvalidArgument)?;
+        let property_info = std::mem::take(&mut signer.property_info);
+        let signature = sign_digest(
+            &signer.seal,
+            key,
+            &signer.cert,
+            signer.time,
+            property_info,
+            hasher.finalize(),
+        )?;
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        Ok(())
+    })
+}
+
+/// Releases a signer. NULL is ignored.
+///
+/// # Safety
+///
+/// `signer` must be NULL or a signer from this library that is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signer_free(signer: *mut eseal_signer) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { free_handle(signer) }
+}
