@@ -1,0 +1,437 @@
+/*
+ * C test of the eseal ABI: make a seal, sign, verify, every real signature vector, and the
+ * error paths. Built with -Wall -Wextra -Werror and, in CI, AddressSanitizer and
+ * UndefinedBehaviorSanitizer.
+ *
+ * Usage:
+ *   eseal_test VECTORS JSON_DIR      run the checks; write each vector's report JSON to JSON_DIR
+ *   eseal_test VECTORS --rounds N    make, sign and verify N times (for valgrind's leak check)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eseal.h"
+
+/* 2021-06-01T00:00:00Z, inside the validity of the test certificates in VECTORS/keys. */
+#define SIGNING_TIME ((int64_t)1622505600)
+#define VALID_START ((int64_t)1609459200) /* 2021-01-01 */
+#define VALID_END ((int64_t)1640995200)   /* 2022-01-01 */
+
+static int failures = 0;
+
+#define EXPECT(condition)                                                              \
+    do {                                                                               \
+        if (!(condition)) {                                                            \
+            fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #condition);   \
+            failures++;                                                                \
+        }                                                                              \
+    } while (0)
+
+#define EXPECT_RESULT(call, expected)                                                  \
+    do {                                                                               \
+        eseal_result result_ = (call);                                                 \
+        if (result_ != (expected)) {                                                   \
+            fprintf(stderr, "%s:%d: %s returned %u (%s), expected %u\n", __FILE__,     \
+                    __LINE__, #call, (unsigned)result_, eseal_result_message(result_), \
+                    (unsigned)(expected));                                             \
+            failures++;                                                                \
+        }                                                                              \
+    } while (0)
+
+struct buffer {
+    uint8_t *data;
+    size_t len;
+};
+
+static struct buffer read_file(const char *path) {
+    struct buffer buffer = {NULL, 0};
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        return buffer;
+    }
+    if (fseek(file, 0, SEEK_END) == 0) {
+        long size = ftell(file);
+        if (size >= 0 && fseek(file, 0, SEEK_SET) == 0) {
+            buffer.data = malloc((size_t)size + 1);
+            if (buffer.data != NULL) {
+                buffer.len = fread(buffer.data, 1, (size_t)size, file);
+            }
+        }
+    }
+    fclose(file);
+    return buffer;
+}
+
+static struct buffer read_vector(const char *vectors, const char *relative) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", vectors, relative);
+    struct buffer buffer = read_file(path);
+    if (buffer.data == NULL) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(2);
+    }
+    return buffer;
+}
+
+static eseal_private_key *load_key(const char *vectors, const char *name) {
+    struct buffer pem = read_vector(vectors, name);
+    eseal_private_key *key = NULL;
+    EXPECT_RESULT(eseal_private_key_from_bytes(pem.data, pem.len, &key), ESEAL_RESULT_OK);
+    free(pem.data);
+    return key;
+}
+
+static eseal_certificate *load_cert(const char *vectors, const char *name) {
+    struct buffer pem = read_vector(vectors, name);
+    eseal_certificate *cert = NULL;
+    EXPECT_RESULT(eseal_certificate_from_bytes(pem.data, pem.len, &cert), ESEAL_RESULT_OK);
+    free(pem.data);
+    return cert;
+}
+
+/* Returns the status of the check called `name`, or -1 when the report has none. */
+static int check_status(const eseal_report *report, const char *name) {
+    size_t count = 0;
+    EXPECT_RESULT(eseal_report_check_count(report, &count), ESEAL_RESULT_OK);
+    for (size_t i = 0; i < count; i++) {
+        const char *check_name = NULL;
+        const char *message = NULL;
+        const char *message_zh = NULL;
+        eseal_check_status status;
+        EXPECT_RESULT(eseal_report_check(report, i, &check_name, &status, &message, &message_zh),
+                      ESEAL_RESULT_OK);
+        if (strcmp(check_name, name) == 0) {
+            EXPECT(strlen(message) > 0 && strlen(message_zh) > 0);
+            return (int)status;
+        }
+    }
+    return -1;
+}
+
+static bool report_valid(const eseal_report *report) {
+    bool valid = false;
+    EXPECT_RESULT(eseal_report_valid(report, &valid), ESEAL_RESULT_OK);
+    return valid;
+}
+
+/* Makes a V4 seal with the SealBuilder keys, authorising `signer`, with the picture of UserV4.esl. */
+static eseal_seal *make_seal(const char *vectors, const eseal_private_key *maker_key,
+                             const eseal_certificate *maker_cert, const eseal_certificate *signer) {
+    struct buffer template_der = read_vector(vectors, "seals/UserV4.esl");
+    eseal_seal *template_seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(template_der.data, template_der.len, &template_seal),
+                  ESEAL_RESULT_OK);
+    free(template_der.data);
+
+    /* The PNG picture starts at its signature inside the stored seal. */
+    const uint8_t *der = NULL;
+    size_t der_len = 0;
+    EXPECT_RESULT(eseal_seal_der(template_seal, &der, &der_len), ESEAL_RESULT_OK);
+    const uint8_t png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    size_t start = 0;
+    while (start + 8 <= der_len && memcmp(der + start, png_magic, 8) != 0) {
+        start++;
+    }
+    EXPECT(start + 8 <= der_len);
+    /* The OCTET STRING length before the picture is 82 LL LL (15693 bytes). */
+    size_t picture_len = ((size_t)der[start - 2] << 8) | der[start - 1];
+
+    eseal_seal_builder *builder = NULL;
+    EXPECT_RESULT(eseal_seal_builder_new("C-ABI-0001", "C 接口测试章", &builder), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_seal_builder_set_vendor_and_type(builder, "eseal-c-test", 1), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_seal_builder_set_validity(builder, VALID_START, VALID_END), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_seal_builder_set_picture(builder, der + start, picture_len, 40, 40),
+                  ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_seal_builder_add_signer(builder, signer, false), ESEAL_RESULT_OK);
+    eseal_seal *seal = NULL;
+    EXPECT_RESULT(eseal_seal_builder_sign(builder, maker_key, maker_cert, &seal), ESEAL_RESULT_OK);
+    eseal_seal_builder_free(builder);
+    eseal_seal_free(template_seal);
+    return seal;
+}
+
+static void test_make_sign_verify(const char *vectors) {
+    eseal_private_key *maker_key = load_key(vectors, "keys/SealBuilder.key.pem");
+    eseal_certificate *maker_cert = load_cert(vectors, "keys/SealBuilder.cert.pem");
+    eseal_private_key *user_key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *user_cert = load_cert(vectors, "keys/USER.cert.pem");
+
+    const char *subject = NULL;
+    EXPECT_RESULT(eseal_certificate_names(user_cert, &subject, NULL, NULL), ESEAL_RESULT_OK);
+    EXPECT(subject != NULL && strstr(subject, "CN=Test Certificate") != NULL);
+
+    eseal_seal *seal = make_seal(vectors, maker_key, maker_cert, user_cert);
+    uint32_t version = 0;
+    const char *es_id = NULL;
+    EXPECT_RESULT(eseal_seal_info(seal, &version, &es_id, NULL), ESEAL_RESULT_OK);
+    EXPECT(version == 4);
+    EXPECT(es_id != NULL && strcmp(es_id, "C-ABI-0001") == 0);
+
+    eseal_report *seal_report = NULL;
+    EXPECT_RESULT(eseal_seal_verify(seal, SIGNING_TIME, &seal_report), ESEAL_RESULT_OK);
+    EXPECT(report_valid(seal_report));
+    eseal_report_free(seal_report);
+
+    const uint8_t document[] = "transcript of Zhang San";
+    eseal_signature *signature = NULL;
+    EXPECT_RESULT(eseal_sign(seal, user_key, user_cert, SIGNING_TIME, "transcript.txt", document,
+                             sizeof document, &signature),
+                  ESEAL_RESULT_OK);
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_signature_verify(signature, document, sizeof document, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(report_valid(report));
+    EXPECT(check_status(report, "signature.data_hash") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(check_status(report, "signature.signer_certificate_chain") ==
+           ESEAL_CHECK_STATUS_NOT_CHECKED);
+
+    /* The JSON copy: exactly large enough succeeds, one byte less is too small. */
+    size_t json_len = 0;
+    EXPECT_RESULT(eseal_report_json_length(report, &json_len), ESEAL_RESULT_OK);
+    char *copy = malloc(json_len + 1);
+    size_t written = 12345;
+    EXPECT_RESULT(eseal_report_json_copy(report, copy, json_len, &written),
+                  ESEAL_RESULT_BUFFER_TOO_SMALL);
+    EXPECT(written == 12345);
+    EXPECT_RESULT(eseal_report_json_copy(report, copy, json_len + 1, &written), ESEAL_RESULT_OK);
+    EXPECT(written == json_len && copy[json_len] == '\0');
+    const char *json = NULL;
+    EXPECT_RESULT(eseal_report_json(report, &json), ESEAL_RESULT_OK);
+    EXPECT(strcmp(json, copy) == 0);
+    EXPECT(strstr(json, "\"kind\": \"signature\"") != NULL);
+    free(copy);
+    eseal_report_free(report);
+
+    /* Tampered data. */
+    const uint8_t tampered[] = "transcript of Zhang Sam";
+    EXPECT_RESULT(eseal_signature_verify(signature, tampered, sizeof tampered, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(!report_valid(report));
+    EXPECT(check_status(report, "signature.data_hash") == ESEAL_CHECK_STATUS_FAILED);
+    eseal_report_free(report);
+
+    /* No data: dataHash is not checked. */
+    EXPECT_RESULT(eseal_signature_verify(signature, NULL, 0, &report), ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.data_hash") == ESEAL_CHECK_STATUS_NOT_CHECKED);
+    eseal_report_free(report);
+
+    /* A round trip through DER, and a flipped bit in the stored signature. */
+    const uint8_t *der = NULL;
+    size_t der_len = 0;
+    EXPECT_RESULT(eseal_signature_der(signature, &der, &der_len), ESEAL_RESULT_OK);
+    uint8_t *flipped = malloc(der_len);
+    memcpy(flipped, der, der_len);
+    flipped[der_len - 3] ^= 0x01;
+    eseal_signature *bad = NULL;
+    EXPECT_RESULT(eseal_signature_from_der(flipped, der_len, &bad), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signature_verify(bad, document, sizeof document, &report), ESEAL_RESULT_OK);
+    EXPECT(!report_valid(report));
+    EXPECT(check_status(report, "signature.signer_signature") == ESEAL_CHECK_STATUS_FAILED);
+    eseal_report_free(report);
+    eseal_signature_free(bad);
+    free(flipped);
+
+    /* Streamed signing gives the same verification. */
+    eseal_signer *signer = NULL;
+    EXPECT_RESULT(eseal_signer_new(seal, user_cert, SIGNING_TIME, NULL, &signer), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_update(signer, document, 10), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_update(signer, document + 10, sizeof document - 10), ESEAL_RESULT_OK);
+    eseal_signature *streamed = NULL;
+    EXPECT_RESULT(eseal_signer_finish(signer, user_key, &streamed), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_update(signer, document, 1), ESEAL_RESULT_INVALID_ARGUMENT);
+    eseal_signature *again = NULL;
+    EXPECT_RESULT(eseal_signer_finish(signer, user_key, &again), ESEAL_RESULT_INVALID_ARGUMENT);
+    EXPECT(again == NULL);
+    eseal_signer_free(signer);
+    EXPECT_RESULT(eseal_signature_verify(streamed, document, sizeof document, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(report_valid(report));
+    eseal_report_free(report);
+    eseal_signature_free(streamed);
+
+    /* Refusals: wrong key for the certificate, signer not authorised, outside validity. */
+    eseal_signature *refused = NULL;
+    EXPECT_RESULT(eseal_sign(seal, maker_key, user_cert, SIGNING_TIME, NULL, document,
+                             sizeof document, &refused),
+                  ESEAL_RESULT_KEY_CERTIFICATE_MISMATCH);
+    EXPECT_RESULT(eseal_sign(seal, maker_key, maker_cert, SIGNING_TIME, NULL, document,
+                             sizeof document, &refused),
+                  ESEAL_RESULT_SIGNER_NOT_IN_CERT_LIST);
+    EXPECT_RESULT(eseal_sign(seal, user_key, user_cert, VALID_END + 86400, NULL, document,
+                             sizeof document, &refused),
+                  ESEAL_RESULT_SEAL_NOT_VALID_AT_TIME);
+    EXPECT(refused == NULL);
+
+    eseal_signature_free(signature);
+    eseal_seal_free(seal);
+    eseal_certificate_free(user_cert);
+    eseal_private_key_free(user_key);
+    eseal_certificate_free(maker_cert);
+    eseal_private_key_free(maker_key);
+}
+
+static void test_error_paths(void) {
+    eseal_seal *seal = NULL;
+    const uint8_t garbage[] = {0x30, 0x03, 0x02, 0x01, 0x04};
+    EXPECT_RESULT(eseal_seal_from_der(garbage, sizeof garbage, &seal), ESEAL_RESULT_PARSE_ERROR);
+    EXPECT(seal == NULL);
+    EXPECT_RESULT(eseal_seal_from_der(NULL, 10, &seal), ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_seal_from_der(garbage, sizeof garbage, NULL), ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_seal_verify(NULL, ESEAL_TIME_NOW, NULL), ESEAL_RESULT_NULL_ARGUMENT);
+
+    eseal_signature *signature = NULL;
+    EXPECT_RESULT(eseal_signature_from_der(garbage, 0, &signature), ESEAL_RESULT_PARSE_ERROR);
+    EXPECT_RESULT(eseal_signature_verify(NULL, NULL, 0, NULL), ESEAL_RESULT_NULL_ARGUMENT);
+
+    eseal_private_key *key = NULL;
+    const uint8_t not_a_key[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    EXPECT_RESULT(eseal_private_key_from_bytes(not_a_key, sizeof not_a_key - 1, &key),
+                  ESEAL_RESULT_KEY_INVALID);
+    EXPECT(key == NULL);
+    eseal_certificate *cert = NULL;
+    EXPECT_RESULT(eseal_certificate_from_bytes(garbage, sizeof garbage, &cert),
+                  ESEAL_RESULT_CERTIFICATE_INVALID);
+
+    eseal_seal_builder *builder = NULL;
+    EXPECT_RESULT(eseal_seal_builder_new(NULL, "name", &builder), ESEAL_RESULT_NULL_ARGUMENT);
+    const char not_utf8[] = {'\xff', '\xfe', 0};
+    EXPECT_RESULT(eseal_seal_builder_new("id", not_utf8, &builder), ESEAL_RESULT_INVALID_ARGUMENT);
+    EXPECT_RESULT(eseal_seal_builder_new("id", "name", &builder), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_seal_builder_set_version(builder, 3), ESEAL_RESULT_INVALID_ARGUMENT);
+    EXPECT_RESULT(eseal_seal_builder_set_validity(builder, -5, 10), ESEAL_RESULT_INVALID_ARGUMENT);
+    const uint8_t text[] = "not a picture";
+    EXPECT_RESULT(eseal_seal_builder_set_picture(builder, text, sizeof text, 40, 40),
+                  ESEAL_RESULT_PICTURE_INVALID);
+    eseal_seal_builder_free(builder);
+
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_report_check_count(report, NULL), ESEAL_RESULT_NULL_ARGUMENT);
+
+    /* A panic inside the library comes back as a result code, and the library still works. */
+    EXPECT_RESULT(eseal_debug_panic(), ESEAL_RESULT_PANIC);
+    EXPECT_RESULT(eseal_private_key_generate(&key), ESEAL_RESULT_OK);
+    eseal_private_key_free(key);
+
+    EXPECT(strcmp(eseal_result_message(ESEAL_RESULT_OK), "success") == 0);
+    EXPECT(strstr(eseal_result_message(99999), "unknown") != NULL);
+    EXPECT(strlen(eseal_version()) > 0);
+
+    /* Every _free accepts NULL. */
+    eseal_seal_free(NULL);
+    eseal_signature_free(NULL);
+    eseal_report_free(NULL);
+    eseal_private_key_free(NULL);
+    eseal_certificate_free(NULL);
+    eseal_seal_builder_free(NULL);
+    eseal_signer_free(NULL);
+}
+
+/* Expected overall validity of each folder in VECTORS/signatures (see its README). */
+static const struct {
+    const char *folder;
+    bool valid;
+} SIGNATURE_VECTORS[] = {
+    {"dianju-c9ca0b828683", true},
+    {"gomain-0f95f074ddc4", true},
+    {"gomain-dc10a090ea5f", true},
+    {"koal-0949ab5880fe", true},
+    {"koal-561ad032f380", true},
+    {"ofdr-wtest-3c2f8c595f20", true},
+    /* Signed in 2026 with a seal and certificates that expired in 2022. */
+    {"ofdr-wtest-d176968e31d8", false},
+    {"ofdrw-v4-zero-hash", true},
+    {"ofdrw-v5-zero-hash", false},
+    {"suwell-sdk-ba0963d2b707", true},
+    {"suwell-t-58945b137af8", true},
+};
+
+static void test_signature_vectors(const char *vectors, const char *json_dir) {
+    for (size_t i = 0; i < sizeof SIGNATURE_VECTORS / sizeof SIGNATURE_VECTORS[0]; i++) {
+        const char *folder = SIGNATURE_VECTORS[i].folder;
+        char relative[512];
+        snprintf(relative, sizeof relative, "signatures/%s/SignedValue.dat", folder);
+        struct buffer der = read_vector(vectors, relative);
+        char xml_path[4096];
+        snprintf(xml_path, sizeof xml_path, "%s/signatures/%s/Signature.xml", vectors, folder);
+        struct buffer xml = read_file(xml_path);
+
+        eseal_signature *signature = NULL;
+        EXPECT_RESULT(eseal_signature_from_der(der.data, der.len, &signature), ESEAL_RESULT_OK);
+        eseal_report *report = NULL;
+        EXPECT_RESULT(eseal_signature_verify(signature, xml.data, xml.len, &report), ESEAL_RESULT_OK);
+        if (report_valid(report) != SIGNATURE_VECTORS[i].valid) {
+            fprintf(stderr, "%s: validity differs from the expected result\n", folder);
+            failures++;
+        }
+        EXPECT(check_status(report, "signature.signer_signature") == ESEAL_CHECK_STATUS_PASSED);
+        EXPECT(check_status(report, "seal.maker_signature") == ESEAL_CHECK_STATUS_PASSED);
+
+        const char *json = NULL;
+        EXPECT_RESULT(eseal_report_json(report, &json), ESEAL_RESULT_OK);
+        char out_path[4096];
+        snprintf(out_path, sizeof out_path, "%s/%s.json", json_dir, folder);
+        FILE *out = fopen(out_path, "w");
+        if (out == NULL) {
+            fprintf(stderr, "cannot write %s\n", out_path);
+            failures++;
+        } else {
+            fprintf(out, "%s\n", json);
+            fclose(out);
+        }
+        eseal_report_free(report);
+        eseal_signature_free(signature);
+        free(der.data);
+        free(xml.data);
+    }
+}
+
+static int run_rounds(const char *vectors, long rounds) {
+    eseal_private_key *maker_key = load_key(vectors, "keys/SealBuilder.key.pem");
+    eseal_certificate *maker_cert = load_cert(vectors, "keys/SealBuilder.cert.pem");
+    eseal_private_key *user_key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *user_cert = load_cert(vectors, "keys/USER.cert.pem");
+    const uint8_t document[] = "round document";
+    for (long round = 0; round < rounds; round++) {
+        eseal_seal *seal = make_seal(vectors, maker_key, maker_cert, user_cert);
+        eseal_signature *signature = NULL;
+        EXPECT_RESULT(eseal_sign(seal, user_key, user_cert, SIGNING_TIME, NULL, document,
+                                 sizeof document, &signature),
+                      ESEAL_RESULT_OK);
+        eseal_report *report = NULL;
+        EXPECT_RESULT(eseal_signature_verify(signature, document, sizeof document, &report),
+                      ESEAL_RESULT_OK);
+        EXPECT(report_valid(report));
+        eseal_report_free(report);
+        eseal_signature_free(signature);
+        eseal_seal_free(seal);
+        if (failures > 0) {
+            break;
+        }
+    }
+    eseal_certificate_free(user_cert);
+    eseal_private_key_free(user_key);
+    eseal_certificate_free(maker_cert);
+    eseal_private_key_free(maker_key);
+    printf("%ld rounds, %d failures\n", rounds, failures);
+    return failures == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 4 && strcmp(argv[2], "--rounds") == 0) {
+        return run_rounds(argv[1], strtol(argv[3], NULL, 10));
+    }
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s VECTORS JSON_DIR | %s VECTORS --rounds N\n", argv[0], argv[0]);
+        return 2;
+    }
+    test_make_sign_verify(argv[1]);
+    test_error_paths();
+    test_signature_vectors(argv[1], argv[2]);
+    if (failures == 0) {
+        printf("C ABI tests passed\n");
+        return 0;
+    }
+    fprintf(stderr, "%d C ABI checks failed\n", failures);
+    return 1;
+}
