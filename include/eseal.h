@@ -11,6 +11,13 @@
 #define ESEAL_TIME_NOW ((int64_t)-1)
 
 /**
+ * Largest picture accepted when making a seal. Stamp images are tens of kilobytes, and an OFD
+ * package used as the image a few hundred; 8 MiB leaves room without letting a mistake
+ * produce a huge seal.
+ */
+#define MAX_PICTURE_BYTES ((8 * 1024) * 1024)
+
+/**
  * The result of a C ABI call. Numbers are grouped by family and never reused.
  */
 enum eseal_result
@@ -94,6 +101,10 @@ enum eseal_result
    * An SM2 signature could not be made or does not verify.
    */
   ESEAL_RESULT_SIGNATURE_INVALID = 506,
+  /**
+   * Signing refused: the seal maker's certificate is not valid at the signing time.
+   */
+  ESEAL_RESULT_MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -1,5 +1,16 @@
 //! Command-line parsing and dispatch.
 
+/// Prints a line to standard output, like `println!`, but without panicking when the reader
+/// has gone (for example `eseal verify DIR | head`): output then stops and the command finishes.
+macro_rules! outln {
+    () => {
+        $crate::cli::write_out(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*))
+    };
+}
+
 mod demo;
 mod inspect;
 mod lang;
@@ -85,6 +96,21 @@ pub fn run() -> ExitCode {
         Command::Demo { dir } => demo::run(dir.as_deref()),
     };
     ExitCode::from(status)
+}
+
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes one line for [`outln!`]; after a write error, later lines are dropped.
+pub fn write_out(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    if writeln!(std::io::stdout().lock(), "{line}").is_err() {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Prints an error and returns [`EXIT_USAGE`].

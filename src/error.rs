@@ -69,6 +69,11 @@ pub enum RefusalReason {
     },
     /// The signer's certificate is not in the seal's certList.
     SignerNotInCertList,
+    /// The seal maker's certificate is outside its validity period at the signing time.
+    MakerCertificateNotValidAt {
+        /// The signing time.
+        time: String,
+    },
     /// The signer's certificate is outside its validity period at the signing time.
     SignerCertificateNotValidAt {
         /// The signing time.
@@ -100,6 +105,10 @@ impl fmt::Display for RefusalReason {
             Self::SignerNotInCertList => {
                 f.write_str("the signer's certificate is not in the seal's certList")
             }
+            Self::MakerCertificateNotValidAt { time } => write!(
+                f,
+                "the seal maker's certificate is not valid at the signing time {time}"
+            ),
             Self::SignerCertificateNotValidAt { time } => write!(
                 f,
                 "the signer's certificate is not valid at the signing time {time}"
@@ -118,8 +127,7 @@ impl fmt::Display for RefusalReason {
 /// A structure that cannot be parsed: which structure and field, at which byte offset, and why.
 ///
 /// The offset counts from the start of the input given to the parser.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot parse {structure}.{field} at byte offset {offset}: {kind}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// The standard's name of the structure, for example `SES_SealInfo`.
     pub structure: &'static str,
@@ -131,15 +139,46 @@ pub struct ParseError {
     pub kind: ParseErrorKind,
 }
 
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(
+                f,
+                "cannot parse {} at byte offset {}: {}",
+                self.structure, self.offset, self.kind
+            )
+        } else {
+            write!(
+                f,
+                "cannot parse {}.{} at byte offset {}: {}",
+                self.structure, self.field, self.offset, self.kind
+            )
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
 /// What is wrong with an element that cannot be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseErrorKind {
-    /// The input ends before the element does.
-    #[error("input truncated")]
-    Truncated,
+    /// The input is empty.
+    #[error("the input is empty")]
+    Empty,
+    /// The structure ends before this field.
+    #[error("missing: the structure ends before this field")]
+    Missing,
+    /// The input ends inside the element.
+    #[error("truncated: the element needs {needed} bytes but only {available} remain")]
+    Truncated {
+        /// Bytes the element needs from its first byte.
+        needed: usize,
+        /// Bytes left in the enclosing element or input.
+        available: usize,
+    },
     /// The element has another tag than the field requires.
-    #[error("expected tag 0x{expected:02x}, found 0x{found:02x}")]
+    #[error("expected {}, found {}", tag_name(*expected), tag_name(*found))]
     UnexpectedTag {
         /// The tag the field requires.
         expected: u8,
@@ -158,6 +197,28 @@ pub enum ParseErrorKind {
     /// The structure nests deeper than the parser allows.
     #[error("nesting too deep")]
     TooDeep,
+}
+
+/// Names a tag for messages, for example `SEQUENCE (0x30)`.
+fn tag_name(tag: u8) -> String {
+    let name = match tag {
+        0x01 => "BOOLEAN",
+        0x02 => "INTEGER",
+        0x03 => "BIT STRING",
+        0x04 => "OCTET STRING",
+        0x05 => "NULL",
+        0x06 => "OBJECT IDENTIFIER",
+        0x0c => "UTF8String",
+        0x13 => "PrintableString",
+        0x16 => "IA5String",
+        0x17 => "UTCTime",
+        0x18 => "GeneralizedTime",
+        0x30 => "SEQUENCE",
+        0x31 => "SET",
+        0xa0 => "[0]",
+        _ => "tag",
+    };
+    format!("{name} (0x{tag:02x})")
 }
 
 /// Result type of eseal.

@@ -165,21 +165,24 @@ impl Finding {
 
     /// The message in English.
     pub fn message(&self) -> String {
-        self.render(self.code.describe_en(), "at byte")
+        let mut message = format!("{}: {}", self.location, self.code.describe_en());
+        if let Some(offset) = self.offset {
+            message.push_str(&format!(" (at byte {offset})"));
+        }
+        if let Some(detail) = &self.detail {
+            message.push_str(&format!(" [{detail}]"));
+        }
+        message
     }
 
     /// The message in Chinese.
     pub fn message_zh(&self) -> String {
-        self.render(self.code.describe_zh(), "位于字节")
-    }
-
-    fn render(&self, text: &str, at: &str) -> String {
-        let mut message = format!("{}: {text}", self.location);
+        let mut message = format!("{}：{}", self.location, self.code.describe_zh());
         if let Some(offset) = self.offset {
-            message.push_str(&format!(" ({at} {offset})"));
+            message.push_str(&format!("（位于字节 {offset}）"));
         }
         if let Some(detail) = &self.detail {
-            message.push_str(&format!(" [{detail}]"));
+            message.push_str(&format!("［{detail}］"));
         }
         message
     }

@@ -41,7 +41,7 @@ pub fn decode(der: &[u8]) -> Result<Decoded> {
     use asn1::reader::Reader;
 
     let mut top = Reader::new(der, "SESeal or SES_Signature");
-    let outer = top.read(asn1::TAG_SEQUENCE, "outer SEQUENCE")?;
+    let outer = top.read(asn1::TAG_SEQUENCE, "")?;
     let mut fields = outer.reader("SESeal or SES_Signature", 0)?;
     let first = fields.read(asn1::TAG_SEQUENCE, "eSealInfo or toSign")?;
     let is_signature = first.value.first() == Some(&asn1::TAG_INTEGER);

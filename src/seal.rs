@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use der::asn1::ObjectIdentifier;
 
-pub use builder::SealBuilder;
+pub use builder::{MAX_PICTURE_BYTES, SealBuilder};
 pub use picture::PictureFormat;
 
 use crate::asn1;

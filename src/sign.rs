@@ -1,9 +1,10 @@
 //! Signing (签章): making a SES_Signature over data with a seal.
 //!
 //! Before anything is signed, the seal and the signer are checked the way a verifier will check
-//! them: the seal's maker signature, the seal's validity period at the signing time, the
-//! signer's certificate in the seal's certList and valid at the signing time, and the key
-//! belonging to that certificate. Signing is refused, with the reason, when one fails.
+//! them: the seal's maker signature, and the seal's and the maker certificate's validity at the
+//! signing time. Then the signer's certificate must be in the seal's certList and valid at the
+//! signing time, and the key must belong to it. Signing is refused, with the reason, when one
+//! check fails.
 
 use std::io::Read;
 
@@ -149,6 +150,17 @@ impl<'a> SignatureBuilder<'a> {
                 valid_start: property.valid_start.to_string(),
                 valid_end: property.valid_end.to_string(),
             }));
+        }
+        if report
+            .check("seal.maker_certificate_validity")
+            .map(|c| c.status)
+            != Some(CheckStatus::Passed)
+        {
+            return Err(Error::SigningRefused(
+                RefusalReason::MakerCertificateNotValidAt {
+                    time: time.to_string(),
+                },
+            ));
         }
         if !seal.info.property.cert_list.contains(self.cert.as_der()) {
             return Err(Error::SigningRefused(RefusalReason::SignerNotInCertList));

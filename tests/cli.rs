@@ -130,6 +130,44 @@ fn signature_json_has_documented_fields() {
 }
 
 #[test]
+fn options_for_the_other_kind_are_rejected() {
+    let seal_with_data = eseal(&[
+        "verify",
+        &vector("seals/UserV4.esl"),
+        "--data",
+        &vector("seals/UserV1.esl"),
+    ]);
+    assert_eq!(seal_with_data.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&seal_with_data.stderr).contains("--data applies to signatures")
+    );
+    let signature_with_at = eseal(&[
+        "verify",
+        &vector("signatures/koal-0949ab5880fe/SignedValue.dat"),
+        "--at",
+        "2024-01-01",
+    ]);
+    assert_eq!(signature_with_at.status.code(), Some(2));
+}
+
+#[test]
+fn output_to_closed_pipe_does_not_panic() {
+    use std::process::Stdio;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eseal"))
+        .args(["verify", &common::vectors().display().to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end at once, as `| head -0` would.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+}
+
+#[test]
 fn wrong_data_exits_one() {
     let output = eseal(&[
         "verify",
@@ -173,6 +211,18 @@ fn unreadable_and_malformed_input_exit_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("byte offset"));
     assert_eq!(eseal(&["verify"]).status.code(), Some(2));
+
+    // A folder with one valid signature and one unreadable file.
+    let mixed = scratch("cli-mixed");
+    std::fs::copy(
+        vector("signatures/koal-0949ab5880fe/SignedValue.dat"),
+        mixed.join("good.dat"),
+    )
+    .unwrap();
+    std::fs::write(mixed.join("bad.esl"), b"not DER").unwrap();
+    let output = eseal(&["verify", mixed.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("summary: 1 valid, 0 invalid, 1 unreadable"));
     assert_eq!(
         eseal(&["verify", &vector("seals/UserV4.esl"), "--at", "someday"])
             .status

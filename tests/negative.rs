@@ -34,6 +34,11 @@ fn t(text: &str) -> Time {
 }
 
 fn pki() -> Pki {
+    pki_with_signer_end(t("2027-01-01"))
+}
+
+/// A PKI valid 2025..2027 whose signer certificate ends at `signer_end`.
+fn pki_with_signer_end(signer_end: Time) -> Pki {
     let start = t("2025-01-01");
     let end = t("2027-01-01");
     let ca_key = PrivateKey::generate().unwrap();
@@ -41,16 +46,16 @@ fn pki() -> Pki {
         .ca(true)
         .sign(ca_key.public_key(), None, Some(&ca_key))
         .unwrap();
-    let issue = |name: &str, serial: u64| {
+    let issue = |name: &str, serial: u64, end: Time| {
         let key = PrivateKey::generate().unwrap();
         let cert = CertificateBuilder::new(name, serial, start, end)
             .sign(key.public_key(), Some((&ca, &ca_key)), None)
             .unwrap();
         (key, cert)
     };
-    let (maker_key, maker) = issue("CN=Maker", 2);
-    let (signer_key, signer) = issue("CN=Signer", 3);
-    let (other_key, other) = issue("CN=Other", 4);
+    let (maker_key, maker) = issue("CN=Maker", 2, end);
+    let (signer_key, signer) = issue("CN=Signer", 3, signer_end);
+    let (other_key, other) = issue("CN=Other", 4, end);
     Pki {
         maker_key,
         maker,
@@ -390,6 +395,38 @@ fn seal_not_yet_valid_at_signing_time() {
 
 #[test]
 fn signer_certificate_expired_at_signing_time() {
+    let pki = pki_with_signer_end(t("2025-09-01"));
+    let seal = make_seal(&pki, Version::V4);
+    let refused = SignatureBuilder::new(&seal, &pki.signer_key, &pki.signer)
+        .time(t("2025-10-01"))
+        .sign(DATA);
+    assert!(matches!(
+        refused,
+        Err(Error::SigningRefused(
+            RefusalReason::SignerCertificateNotValidAt { .. }
+        ))
+    ));
+    let forged = forge_v4(
+        &seal,
+        t("2025-10-01"),
+        &sm3(DATA),
+        &pki.signer,
+        &pki.signer_key,
+    );
+    let report = verify(&forged);
+    assert_eq!(
+        status(&report, "signature.signer_certificate_validity"),
+        CheckStatus::Failed
+    );
+    assert_eq!(
+        status(&report, "seal.maker_certificate_validity"),
+        CheckStatus::Passed
+    );
+    assert!(!report.valid);
+}
+
+#[test]
+fn maker_certificate_expired_at_signing_time() {
     let pki = pki();
     let seal = SealBuilder::new("NEG-003", "长期章")
         .validity(t("2025-06-01"), t("2030-01-01"))
@@ -404,7 +441,7 @@ fn signer_certificate_expired_at_signing_time() {
     assert!(matches!(
         refused,
         Err(Error::SigningRefused(
-            RefusalReason::SignerCertificateNotValidAt { .. }
+            RefusalReason::MakerCertificateNotValidAt { .. }
         ))
     ));
     let forged = forge_v4(
@@ -415,10 +452,7 @@ fn signer_certificate_expired_at_signing_time() {
         &pki.signer_key,
     );
     let report = verify(&forged);
-    assert_eq!(
-        status(&report, "signature.signer_certificate_validity"),
-        CheckStatus::Failed
-    );
+    assert_eq!(status(&report, "seal.validity"), CheckStatus::Passed);
     assert_eq!(
         status(&report, "seal.maker_certificate_validity"),
         CheckStatus::Failed
@@ -521,7 +555,36 @@ fn picture_type_is_checked() {
         .picture_with_type(eseal::seal::PictureFormat::Gif, PNG.to_vec(), 40, 40)
         .unwrap_err();
     assert!(error.to_string().contains("PNG"), "{error}");
-    assert!(builder.picture(PNG.to_vec(), 0, 40).is_err());
+    assert!(builder.clone().picture(PNG.to_vec(), 0, 40).is_err());
+    let huge = [PNG, &vec![0u8; eseal::seal::MAX_PICTURE_BYTES]].concat();
+    assert!(matches!(
+        builder.picture(huge, 40, 40),
+        Err(Error::Picture(_))
+    ));
+}
+
+#[test]
+fn es_id_and_name_are_checked() {
+    let pki = pki();
+    let make = |es_id: &str, name: &str| {
+        SealBuilder::new(es_id, name)
+            .validity(t("2025-06-01"), t("2026-06-01"))
+            .picture(PNG.to_vec(), 40, 40)
+            .unwrap()
+            .signer_certificate(&pki.signer)
+            .sign(&pki.maker_key, &pki.maker)
+    };
+    let non_ascii = make("印章编号", "章").unwrap_err();
+    assert!(non_ascii.to_string().contains("ASCII"), "{non_ascii}");
+    assert!(matches!(
+        make("", "章"),
+        Err(Error::Encode { field: "esID", .. })
+    ));
+    assert!(matches!(
+        make("ID-1", ""),
+        Err(Error::Encode { field: "name", .. })
+    ));
+    assert!(make("ID-1", "章").is_ok());
 }
 
 #[test]

@@ -133,7 +133,12 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let rest = &self.input[start..];
         let Some(&tag) = rest.first() else {
-            return Err(self.error(field, ParseErrorKind::Truncated));
+            let kind = if self.depth == 0 && self.input.is_empty() {
+                ParseErrorKind::Empty
+            } else {
+                ParseErrorKind::Missing
+            };
+            return Err(self.error(field, kind));
         };
         if tag & 0x1f == 0x1f {
             return Err(self.error(
@@ -144,7 +149,13 @@ impl<'a> Reader<'a> {
             ));
         }
         let Some(&first) = rest.get(1) else {
-            return Err(self.error(field, ParseErrorKind::Truncated));
+            return Err(self.error(
+                field,
+                ParseErrorKind::Truncated {
+                    needed: 2,
+                    available: rest.len(),
+                },
+            ));
         };
         let (header_len, length) = if first < 0x80 {
             (2, usize::from(first))
@@ -156,7 +167,13 @@ impl<'a> Reader<'a> {
                 return Err(self.error(field, ParseErrorKind::InvalidLength));
             }
             let Some(octets) = rest.get(2..2 + count) else {
-                return Err(self.error(field, ParseErrorKind::Truncated));
+                return Err(self.error(
+                    field,
+                    ParseErrorKind::Truncated {
+                        needed: 2 + count,
+                        available: rest.len(),
+                    },
+                ));
             };
             let length = octets
                 .iter()
@@ -167,7 +184,13 @@ impl<'a> Reader<'a> {
             return Err(self.error(field, ParseErrorKind::InvalidLength));
         };
         if end > rest.len() {
-            return Err(self.error(field, ParseErrorKind::Truncated));
+            return Err(self.error(
+                field,
+                ParseErrorKind::Truncated {
+                    needed: end,
+                    available: rest.len(),
+                },
+            ));
         }
         self.pos = start + end;
         Ok(Tlv {
@@ -182,7 +205,7 @@ impl<'a> Reader<'a> {
     /// Reads the next element and requires the given tag.
     pub(crate) fn read(&mut self, tag: u8, field: &'static str) -> Result<Tlv<'a>, ParseError> {
         match self.peek_tag() {
-            None => Err(self.error(field, ParseErrorKind::Truncated)),
+            None => self.read_any(field),
             Some(found) if found != tag => Err(self.error(
                 field,
                 ParseErrorKind::UnexpectedTag {
@@ -244,7 +267,13 @@ mod tests {
     fn length_beyond_input_is_truncated() {
         let input = [0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x00];
         let error = Reader::new(&input, "Test").read_any("x").unwrap_err();
-        assert_eq!(error.kind, ParseErrorKind::Truncated);
+        assert_eq!(
+            error.kind,
+            ParseErrorKind::Truncated {
+                needed: 0xffff_ffff + 6,
+                available: 7
+            }
+        );
         assert_eq!(error.offset, 0);
     }
 

@@ -36,7 +36,7 @@ pub fn run(dir: Option<&Path>) -> u8 {
     if let Err(e) = std::fs::create_dir_all(&folder) {
         return fail(format!("{}: {e}", folder.display()));
     }
-    let result = demo(&folder);
+    let result = demo(&folder, !temporary);
     if temporary {
         let _ = std::fs::remove_dir_all(&folder);
     }
@@ -48,10 +48,10 @@ pub fn run(dir: Option<&Path>) -> u8 {
 }
 
 fn step(en: &str, zh: &str) {
-    println!("==> {}", t(en, zh));
+    outln!("==> {}", t(en, zh));
 }
 
-fn demo(folder: &Path) -> Result<bool, String> {
+fn demo(folder: &Path, keep_files: bool) -> Result<bool, String> {
     let now = Time::now();
     let start = Time::from_unix_seconds(now.unix_seconds() - DAY);
     let end = Time::from_unix_seconds(now.unix_seconds() + 365 * DAY);
@@ -102,7 +102,7 @@ fn demo(folder: &Path) -> Result<bool, String> {
         "signer.key.pem",
         signer_key.to_pkcs8_pem().map_err(error)?.as_bytes(),
     )?;
-    println!(
+    outln!(
         "    CA     {}\n    {} {}\n    {} {}",
         ca.subject(),
         t("maker ", "制章者"),
@@ -125,7 +125,7 @@ fn demo(folder: &Path) -> Result<bool, String> {
         .sign(&maker_key, &maker)
         .map_err(error)?;
     let seal_path = save("seal.esl", seal.as_der())?;
-    println!(
+    outln!(
         "    {} ({} {})",
         seal_path.display(),
         seal.as_der().len(),
@@ -139,7 +139,7 @@ fn demo(folder: &Path) -> Result<bool, String> {
         .sign(DOCUMENT.as_bytes())
         .map_err(error)?;
     let signature_path = save("transcript.sig", signature.as_der())?;
-    println!(
+    outln!(
         "    {} -> {} ({} {})",
         document_path.display(),
         signature_path.display(),
@@ -154,7 +154,7 @@ fn demo(folder: &Path) -> Result<bool, String> {
     let options = VerifyOptions::default();
     let report =
         eseal::verify_signature(&signature, SignedData::Bytes(DOCUMENT.as_bytes()), &options);
-    println!("    {}: {}", t("result", "结果"), verdict(report.valid));
+    outln!("    {}{}", t("result: ", "结果："), verdict(report.valid));
     print_checks(&report.checks, "    ");
 
     step(
@@ -168,15 +168,17 @@ fn demo(folder: &Path) -> Result<bool, String> {
     let hash_check = tampered_report
         .check("signature.data_hash")
         .map(|c| c.status);
-    println!(
-        "    {}: {} (signature.data_hash {})",
-        t("result", "结果"),
+    outln!(
+        "    {}{}{}signature.data_hash {}{}",
+        t("result: ", "结果："),
         verdict(tampered_report.valid),
+        t(" (", "（"),
         if hash_check == Some(CheckStatus::Failed) {
             t("failed", "失败")
         } else {
             t("passed", "通过")
-        }
+        },
+        t(")", "）")
     );
 
     step(
@@ -188,21 +190,36 @@ fn demo(folder: &Path) -> Result<bool, String> {
     flipped[position] ^= 0x01;
     let flipped_valid = match eseal::decode(&flipped) {
         Ok(eseal::Decoded::Signature(bad)) => {
-            eseal::verify_signature(&bad, SignedData::Bytes(DOCUMENT.as_bytes()), &options).valid
+            let bad_report =
+                eseal::verify_signature(&bad, SignedData::Bytes(DOCUMENT.as_bytes()), &options);
+            let failed: Vec<&str> = bad_report
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Failed)
+                .map(|c| c.name)
+                .collect();
+            outln!(
+                "    {}{}{}{}{}",
+                t("result: ", "结果："),
+                verdict(bad_report.valid),
+                t(" (failed: ", "（失败："),
+                failed.join(", "),
+                t(")", "）")
+            );
+            bad_report.valid
         }
         Ok(eseal::Decoded::Seal(_)) => true,
         Err(e) => {
-            println!("    {}: {e}", t("rejected while parsing", "解析时拒绝"));
+            outln!("    {}{e}", t("rejected while parsing: ", "解析时拒绝："));
             false
         }
     };
-    println!("    {}: {}", t("result", "结果"), verdict(flipped_valid));
 
     let behaved = report.valid && !tampered_report.valid && !flipped_valid;
-    println!();
-    println!(
-        "{}: {}",
-        t("Demo summary", "演示汇总"),
+    outln!();
+    outln!(
+        "{}{}",
+        t("Demo summary: ", "演示汇总："),
         if behaved {
             t(
                 "the genuine transcript verifies; the tampered copies are rejected.",
@@ -212,7 +229,9 @@ fn demo(folder: &Path) -> Result<bool, String> {
             t("unexpected result, see above.", "结果异常，见上文。")
         }
     );
-    println!("{} {}", t("Files:", "文件："), folder.display());
+    if keep_files {
+        outln!("{}{}", t("Files: ", "文件："), folder.display());
+    }
     Ok(behaved)
 }
 

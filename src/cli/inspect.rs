@@ -20,48 +20,49 @@ pub fn run(path: &Path, picture_out: Option<&Path>) -> u8 {
     };
     let seal = match &decoded {
         Decoded::Seal(seal) => {
-            println!(
-                "{}: {} ({} {})",
+            outln!(
+                "{}: {}",
                 path.display(),
-                t("seal (SESeal)", "印章（SESeal）"),
-                bytes.len(),
-                t("bytes", "字节")
+                t("seal (SESeal, {} bytes)", "印章（SESeal，{} 字节）")
+                    .replace("{}", &bytes.len().to_string())
             );
             print_seal(seal, "  ");
             print_findings(seal.findings(), "  ");
             seal
         }
         Decoded::Signature(signature) => {
-            println!(
-                "{}: {} ({} {})",
+            outln!(
+                "{}: {}",
                 path.display(),
-                t("signature (SES_Signature)", "签章数据（SES_Signature）"),
-                bytes.len(),
-                t("bytes", "字节")
+                t(
+                    "signature (SES_Signature, {} bytes)",
+                    "签章数据（SES_Signature，{} 字节）"
+                )
+                .replace("{}", &bytes.len().to_string())
             );
             let tbs = &signature.tbs;
-            println!(
+            outln!(
                 "  {} {:?} (TBS_Sign.version {})",
                 t("version", "版本"),
                 signature.version,
                 tbs.version
             );
-            println!("  timeInfo {}", tbs.time_info);
-            println!("  dataHash {}", hex(&tbs.data_hash));
-            println!("  propertyInfo {:?}", tbs.property_info);
-            println!("  signatureAlgID {}", signature.signature_algorithm);
+            outln!("  timeInfo {}", tbs.time_info);
+            outln!("  dataHash {}", hex(&tbs.data_hash));
+            outln!("  propertyInfo {}", quoted(&tbs.property_info));
+            outln!("  signatureAlgID {}", signature.signature_algorithm);
             print_certificate(
                 t("signer certificate", "签章者证书"),
                 &signature.signer_cert,
                 "  ",
             );
             if let Some(token) = &signature.time_stamp {
-                println!("  timeStamp {} {}", token.len(), t("bytes", "字节"));
+                outln!("  timeStamp {} {}", token.len(), t("bytes", "字节"));
             }
             if let Some(ext_datas) = &tbs.ext_datas {
                 print_ext_datas(ext_datas, "  ");
             }
-            println!("  {}", t("seal (eseal):", "印章（eseal）："));
+            outln!("  {}", t("seal (eseal):", "印章（eseal）："));
             print_seal(signature.seal(), "    ");
             print_findings(signature.findings(), "  ");
             signature.seal()
@@ -71,7 +72,7 @@ pub fn run(path: &Path, picture_out: Option<&Path>) -> u8 {
         if let Err(e) = std::fs::write(out, &seal.info.picture.data) {
             return fail(format!("{}: {e}", out.display()));
         }
-        println!(
+        outln!(
             "{} {}",
             t("picture written to", "印章图片已写入"),
             out.display()
@@ -83,65 +84,66 @@ pub fn run(path: &Path, picture_out: Option<&Path>) -> u8 {
 fn print_seal(seal: &Seal, indent: &str) {
     let info = &seal.info;
     let property = &info.property;
-    println!(
+    outln!(
         "{indent}{} {:?} (SES_Header.version {})",
         t("version", "版本"),
         seal.version,
         info.header.version
     );
-    println!("{indent}ID {:?}, Vid {:?}", info.header.id, info.header.vid);
-    println!("{indent}esID {:?}", info.es_id);
-    println!(
-        "{indent}{} {}, {} {:?}",
+    outln!(
+        "{indent}ID {}, Vid {}",
+        quoted(&info.header.id),
+        quoted(&info.header.vid)
+    );
+    outln!("{indent}esID {}", quoted(&info.es_id));
+    outln!(
+        "{indent}{} {}, {} {}",
         t("type", "类型"),
         property.seal_type,
         t("name", "名称"),
-        property.name
+        quoted(&property.name)
     );
-    println!("{indent}createDate {}", property.create_date);
-    println!("{indent}validStart {}", property.valid_start);
-    println!("{indent}validEnd   {}", property.valid_end);
-    println!("{indent}signAlgID {}", seal.signature_algorithm);
+    outln!("{indent}createDate {}", property.create_date);
+    outln!("{indent}validStart {}", property.valid_start);
+    outln!("{indent}validEnd   {}", property.valid_end);
+    outln!("{indent}signAlgID {}", seal.signature_algorithm);
     print_certificate(
         t("maker certificate", "制章者证书"),
         &seal.maker_cert,
         indent,
     );
+
+    let list_type = match property.cert_list_type {
+        Some(value) => format!("certListType {value}"),
+        None => t("V1, no certListType", "V1，无 certListType").to_owned(),
+    };
     match &property.cert_list {
         CertList::Certs(certs) => {
-            println!(
-                "{indent}certList ({} {}, certListType {:?})",
-                certs.len(),
-                t("certificates", "个证书"),
-                property.cert_list_type
-            );
+            let count = counted(certs.len(), "certificate", "certificates", "个证书");
+            outln!("{indent}certList ({count}, {list_type})");
             for (i, cert) in certs.iter().enumerate() {
                 print_certificate(&format!("  [{i}]"), cert, indent);
             }
         }
         CertList::Digests(digests) => {
-            println!(
-                "{indent}certList ({} {}, certListType {:?})",
-                digests.len(),
-                t("digests", "个摘要"),
-                property.cert_list_type
-            );
+            let count = counted(digests.len(), "digest", "digests", "个摘要");
+            outln!("{indent}certList ({count}, {list_type})");
             for (i, digest) in digests.iter().enumerate() {
-                println!(
+                outln!(
                     "{indent}  [{i}] {} {}",
-                    digest.algorithm,
+                    quoted(&digest.algorithm),
                     hex(&digest.value)
                 );
             }
         }
     }
+
     let picture = &info.picture;
-    println!(
-        "{indent}{} {:?}, {} {}, {} x {} mm",
+    outln!(
+        "{indent}{} {}, {}, {} x {} mm",
         t("picture", "图片"),
-        picture.picture_type,
-        picture.data.len(),
-        t("bytes", "字节"),
+        quoted(&picture.picture_type),
+        counted(picture.data.len(), "byte", "bytes", "字节"),
         picture.width,
         picture.height
     );
@@ -149,25 +151,55 @@ fn print_seal(seal: &Seal, indent: &str) {
         print_ext_datas(ext_datas, indent);
     }
     if let Some(token) = &seal.time_stamp {
-        println!("{indent}timeStamp {} {}", token.len(), t("bytes", "字节"));
+        outln!(
+            "{indent}timeStamp {}",
+            counted(token.len(), "byte", "bytes", "字节")
+        );
     }
+}
+
+/// Formats a count with its noun: "1 certificate", "2 certificates", "2 个证书".
+fn counted(count: usize, one: &str, many: &str, zh: &str) -> String {
+    if super::lang::is_chinese() {
+        format!("{count} {zh}")
+    } else if count == 1 {
+        format!("{count} {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// Quotes a text value, escaping only control characters, so that Chinese, Mongolian and other
+/// scripts stay readable.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn print_certificate(label: &str, der: &[u8], indent: &str) {
     match Certificate::from_der(der) {
         Ok(cert) => {
-            println!("{indent}{label}:");
-            println!("{indent}    subject {}", cert.subject());
-            println!("{indent}    issuer  {}", cert.issuer());
-            println!("{indent}    serial  {}", cert.serial_hex());
-            println!(
+            outln!("{indent}{label}:");
+            outln!("{indent}    subject {}", cert.subject());
+            outln!("{indent}    issuer  {}", cert.issuer());
+            outln!("{indent}    serial  {}", cert.serial_hex());
+            outln!(
                 "{indent}    {} {} .. {}",
                 t("validity", "有效期"),
                 cert.not_before(),
                 cert.not_after()
             );
         }
-        Err(e) => println!(
+        Err(e) => outln!(
             "{indent}{label}: {} ({} {})",
             e,
             der.len(),
@@ -177,16 +209,16 @@ fn print_certificate(label: &str, der: &[u8], indent: &str) {
 }
 
 fn print_ext_datas(ext_datas: &[eseal::seal::ExtData], indent: &str) {
-    println!("{indent}extDatas ({}):", ext_datas.len());
+    outln!("{indent}extDatas ({}):", ext_datas.len());
     for ext in ext_datas {
         let shown = match std::str::from_utf8(&ext.value) {
-            Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
+            Ok(text) if !text.chars().any(char::is_control) => quoted(text),
             _ => {
                 hex(&ext.value[..ext.value.len().min(32)])
                     + if ext.value.len() > 32 { "…" } else { "" }
             }
         };
-        println!("{indent}  {} critical={} {shown}", ext.id, ext.critical);
+        outln!("{indent}  {} critical={} {shown}", ext.id, ext.critical);
     }
 }
 

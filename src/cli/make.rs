@@ -45,10 +45,11 @@ pub struct SealCreateArgs {
     /// Picture height in millimetres.
     #[arg(long, default_value_t = 40)]
     height: i64,
-    /// Start of validity (for example 2025-01-01 or 2025-01-01T08:00:00+08:00); now by default.
+    /// Start of validity; now by default. Accepts 2025-01-01, 2025-01-01T08:00:00+08:00 or
+    /// 20250101000000Z; a time without a zone is UTC.
     #[arg(long, value_name = "TIME")]
     valid_from: Option<String>,
-    /// End of validity.
+    /// End of validity, in the same formats (2027-12-31 means 2027-12-31T00:00:00Z).
     #[arg(long, value_name = "TIME")]
     valid_to: String,
     /// Write a GM/T 0031-2014 (V1) seal instead of GB/T 38540-2020 (V4).
@@ -74,7 +75,8 @@ pub struct SignArgs {
     /// The data to sign, read as a stream.
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
-    /// The signing time; now by default.
+    /// The signing time; now by default. Accepts 2025-06-01T08:00:00+08:00, 2025-06-01 or
+    /// 20250601000000Z; a time without a zone is UTC.
     #[arg(long, value_name = "TIME")]
     time: Option<String>,
     /// The propertyInfo text (for OFD, the path of Signature.xml).
@@ -88,7 +90,7 @@ pub struct SignArgs {
 pub fn create_seal(args: &SealCreateArgs) -> u8 {
     match try_create_seal(args) {
         Ok(seal) => {
-            println!(
+            outln!(
                 "{} {} ({:?}, esID {:?}, {} {})",
                 t("seal written to", "印章已写入"),
                 args.out.display(),
@@ -139,8 +141,20 @@ fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
 pub fn sign(args: &SignArgs) -> u8 {
     let result = (|| -> Result<usize, String> {
         let seal_bytes = read_file(&args.seal)?;
-        let seal =
-            Seal::from_der(&seal_bytes).map_err(|e| format!("{}: {e}", args.seal.display()))?;
+        let seal = match eseal::decode(&seal_bytes) {
+            Ok(eseal::Decoded::Seal(seal)) => seal,
+            Ok(eseal::Decoded::Signature(_)) => {
+                return Err(format!(
+                    "{}: {}",
+                    args.seal.display(),
+                    t(
+                        "this is a signature (SES_Signature), not a seal; give the .esl seal file",
+                        "这是签章数据（SES_Signature），不是印章；请给出 .esl 印章文件"
+                    )
+                ));
+            }
+            Err(e) => return Err(format!("{}: {e}", args.seal.display())),
+        };
         let key = load_key(&args.key)?;
         let cert = load_cert(&args.cert)?;
         let mut builder =
@@ -150,15 +164,27 @@ pub fn sign(args: &SignArgs) -> u8 {
         }
         let data =
             std::fs::File::open(&args.data).map_err(|e| format!("{}: {e}", args.data.display()))?;
-        let signature = builder
-            .sign_reader(std::io::BufReader::new(data))
-            .map_err(|e| e.to_string())?;
+        let signature =
+            builder
+                .sign_reader(std::io::BufReader::new(data))
+                .map_err(|e| match e {
+                    eseal::Error::Io(io) => format!("{}: {io}", args.data.display()),
+                    eseal::Error::SigningRefused(reason) if args.time.is_none() => format!(
+                        "{} {reason}; {}",
+                        t("signing refused:", "拒绝签章："),
+                        t(
+                            "use --time to sign at another time",
+                            "可用 --time 指定签章时间"
+                        )
+                    ),
+                    other => other.to_string(),
+                })?;
         write(&args.out, signature.as_der())?;
         Ok(signature.as_der().len())
     })();
     match result {
         Ok(size) => {
-            println!(
+            outln!(
                 "{} {} ({size} {})",
                 t("signature written to", "签章数据已写入"),
                 args.out.display(),
@@ -181,7 +207,16 @@ pub fn load_cert(path: &Path) -> Result<Certificate, String> {
 }
 
 pub fn parse_time(text: &str) -> Result<Time, String> {
-    Time::parse(text).ok_or_else(|| format!("{} {text:?}", t("invalid time:", "时间无效：")))
+    Time::parse(text).ok_or_else(|| {
+        format!(
+            "{} {text:?}; {}",
+            t("invalid time", "时间无效"),
+            t(
+                "use 2025-06-01, 2025-06-01T08:00:00+08:00 or 20250601000000Z",
+                "请使用 2025-06-01、2025-06-01T08:00:00+08:00 或 20250601000000Z"
+            )
+        )
+    })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {

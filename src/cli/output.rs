@@ -22,7 +22,7 @@ fn status_label(status: CheckStatus) -> &'static str {
 }
 
 pub fn print_seal_summary(seal: &SealSummary, indent: &str) {
-    println!(
+    outln!(
         "{indent}{} {:?}, Vid {:?}, esID {:?}, {} {:?}, {} {}",
         t("seal", "印章"),
         seal.version,
@@ -33,7 +33,7 @@ pub fn print_seal_summary(seal: &SealSummary, indent: &str) {
         t("type", "类型"),
         seal.seal_type
     );
-    println!(
+    outln!(
         "{indent}{} {} .. {}",
         t("valid", "有效期"),
         seal.valid_start,
@@ -42,14 +42,14 @@ pub fn print_seal_summary(seal: &SealSummary, indent: &str) {
 }
 
 pub fn print_checks(checks: &[Check], indent: &str) {
-    println!("{indent}{}", t("checks:", "检查项："));
+    outln!("{indent}{}", t("checks:", "检查项："));
     for check in checks {
         let message = if is_chinese() {
             &check.message_zh
         } else {
             &check.message
         };
-        println!(
+        outln!(
             "{indent}  [{}] {}: {message}",
             status_label(check.status),
             check.name
@@ -61,7 +61,7 @@ pub fn print_findings(findings: &[Finding], indent: &str) {
     if findings.is_empty() {
         return;
     }
-    println!(
+    outln!(
         "{indent}{}",
         t(
             "findings (accepted deviations):",
@@ -74,32 +74,32 @@ pub fn print_findings(findings: &[Finding], indent: &str) {
         } else {
             finding.message()
         };
-        println!("{indent}  {}: {message}", finding.code);
+        outln!("{indent}  {}: {message}", finding.code);
     }
 }
 
 pub fn print_seal_report(path: &str, report: &SealReport) {
-    println!("{}: {} {}", path, t("seal", "印章"), verdict(report.valid));
+    outln!("{}: {} {}", path, t("seal", "印章"), verdict(report.valid));
     print_seal_summary(&report.seal, "  ");
-    println!("  {} {}", t("checked at", "验证时间"), report.checked_at);
+    outln!("  {} {}", t("checked at", "验证时间"), report.checked_at);
     print_checks(&report.checks, "  ");
     print_findings(&report.findings, "  ");
 }
 
 pub fn print_signature_report(path: &str, report: &SignatureReport) {
-    println!(
+    outln!(
         "{}: {} {}",
         path,
         t("signature", "签章"),
         verdict(report.valid)
     );
-    println!(
+    outln!(
         "  {} {}",
         t("signing time", "签章时间"),
         report.signing_time
     );
     if let Some(signer) = &report.signer {
-        println!("  {} {signer}", t("signer", "签章者"));
+        outln!("  {} {signer}", t("signer", "签章者"));
     }
     print_seal_summary(&report.seal, "  ");
     print_checks(&report.checks, "  ");

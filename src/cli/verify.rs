@@ -9,7 +9,7 @@ use eseal::{Decoded, SignedData, Time, VerifyOptions};
 
 use super::lang::t;
 use super::output::{print_seal_report, print_signature_report, verdict};
-use super::{EXIT_INVALID, EXIT_VALID, fail, read_file};
+use super::{EXIT_INVALID, EXIT_USAGE, EXIT_VALID, fail, read_file};
 
 /// Arguments of `eseal verify`.
 #[derive(Debug, Args)]
@@ -19,7 +19,9 @@ pub struct VerifyArgs {
     /// The original signed bytes, compared with the signature's dataHash.
     #[arg(long, value_name = "DATA")]
     data: Option<PathBuf>,
-    /// For seals: check validity at this time (2024-02-06T07:06:18Z, 2024-02-06 15:06:18+08:00 or 2024-02-06) instead of now.
+    /// For a seal: check its validity at this time instead of now. Accepts 2024-02-06T07:06:18Z,
+    /// 2024-02-06 15:06:18+08:00 or 2024-02-06; a time without a zone is UTC. Signatures are
+    /// always checked at their signing time.
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
     /// Write one JSON object instead of text.
@@ -67,10 +69,32 @@ pub fn run(args: &VerifyArgs) -> u8 {
         None => None,
     };
     let display = args.path.display().to_string();
+    // Options that do not apply to this kind of file are usage errors, not silently ignored.
+    match eseal::decode(&bytes) {
+        Ok(Decoded::Seal(_)) if data.is_some() => {
+            return fail(format!(
+                "{display}: {}",
+                t(
+                    "--data applies to signatures, not to a seal",
+                    "--data 只用于签章数据，不能用于印章"
+                )
+            ));
+        }
+        Ok(Decoded::Signature(_)) if args.at.is_some() => {
+            return fail(format!(
+                "{display}: {}",
+                t(
+                    "--at applies to seals; a signature is checked at its signing time",
+                    "--at 只用于印章；签章数据按其签章时间验证"
+                )
+            ));
+        }
+        _ => {}
+    }
     match verify_bytes(&display, &bytes, data.as_deref(), &options, !args.json) {
         Ok(outcome) => {
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&outcome.json).unwrap_or_default()
                 );
@@ -83,7 +107,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
         }
         Err(message) => {
             if args.json {
-                println!("{}", json!({"valid": false, "error": message}));
+                outln!("{}", json!({"valid": false, "error": message}));
             }
             fail(format!("{display}: {message}"))
         }
@@ -148,7 +172,7 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
                 }
                 if !as_json {
                     let summary = summary_line(&outcome.json);
-                    println!("{:<8} {display}  {summary}", verdict(outcome.valid));
+                    outln!("{:<8} {display}  {summary}", verdict(outcome.valid));
                 }
                 let mut entry = outcome.json;
                 entry["path"] = json!(display);
@@ -157,7 +181,7 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
             Err(message) => {
                 errors += 1;
                 if !as_json {
-                    println!("{:<8} {display}  {message}", t("ERROR", "错误"));
+                    outln!("{:<8} {display}  {message}", t("ERROR", "错误"));
                 }
                 entries.push(json!({"path": display, "valid": false, "error": message}));
             }
@@ -171,18 +195,16 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
             "summary": {"valid": valid, "invalid": invalid, "errors": errors},
             "files": entries,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&object).unwrap_or_default()
         );
     } else {
-        println!(
-            "{}: {valid} {}, {invalid} {}, {errors} {}",
-            t("summary", "汇总"),
-            t("valid", "有效"),
-            t("invalid", "无效"),
-            t("unreadable", "无法读取")
-        );
+        if super::lang::is_chinese() {
+            outln!("汇总：有效 {valid} 个，无效 {invalid} 个，无法读取 {errors} 个");
+        } else {
+            outln!("summary: {valid} valid, {invalid} invalid, {errors} unreadable");
+        }
     }
     if files.is_empty() {
         return fail(t(
@@ -190,7 +212,14 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
             "未找到印章或签章文件",
         ));
     }
-    if all_valid { EXIT_VALID } else { EXIT_INVALID }
+    // Unreadable input takes precedence: the folder could not be checked completely.
+    if errors > 0 {
+        EXIT_USAGE
+    } else if all_valid {
+        EXIT_VALID
+    } else {
+        EXIT_INVALID
+    }
 }
 
 /// Names the failed checks of a report, for the one-line folder listing.
@@ -205,14 +234,18 @@ fn summary_line(report: &Value) -> String {
         .filter(|c| c["status"] == "failed")
         .filter_map(|c| c["name"].as_str())
         .collect();
-    let kind = report["kind"].as_str().unwrap_or("");
+    let kind = match report["kind"].as_str() {
+        Some("seal") => t("seal", "印章"),
+        Some("signature") => t("signature", "签章数据"),
+        _ => "",
+    };
     let name = report["seal"]["name"].as_str().unwrap_or("");
     if failed.is_empty() {
         format!("{kind} {name:?}")
     } else {
         format!(
-            "{kind} {name:?} {}: {}",
-            t("failed", "失败"),
+            "{kind} {name:?} {}{}",
+            t("failed: ", "失败："),
             failed.join(", ")
         )
     }

@@ -51,6 +51,8 @@ pub enum eseal_result {
     VersionMismatch = 505,
     /// An SM2 signature could not be made or does not verify.
     SignatureInvalid = 506,
+    /// Signing refused: the seal maker's certificate is not valid at the signing time.
+    MakerCertificateNotValidAtTime = 507,
 }
 
 impl From<&Error> for eseal_result {
@@ -67,6 +69,9 @@ impl From<&Error> for eseal_result {
                 RefusalReason::SignerNotInCertList => Self::SignerNotInCertList,
                 RefusalReason::SignerCertificateNotValidAt { .. } => {
                     Self::SignerCertificateNotValidAtTime
+                }
+                RefusalReason::MakerCertificateNotValidAt { .. } => {
+                    Self::MakerCertificateNotValidAtTime
                 }
                 RefusalReason::KeyCertificateMismatch => Self::KeyCertificateMismatch,
                 RefusalReason::VersionMismatch { .. } => Self::VersionMismatch,
@@ -108,6 +113,7 @@ pub extern "C" fn eseal_result_message(result: u32) -> *const c_char {
         504 => b"signing refused: the private key does not belong to the certificate\0",
         505 => b"signing refused: the seal's version does not match the signature version\0",
         506 => b"the SM2 signature is invalid\0",
+        507 => b"signing refused: the seal maker's certificate is not valid at the signing time\0",
         _ => b"unknown result code\0",
     };
     text.as_ptr().cast()

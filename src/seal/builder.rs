@@ -12,6 +12,11 @@ use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, sm3};
 use crate::error::{Error, Result};
 use crate::time::Time;
 
+/// Largest picture accepted when making a seal. Stamp images are tens of kilobytes, and an OFD
+/// package used as the image a few hundred; 8 MiB leaves room without letting a mistake
+/// produce a huge seal.
+pub const MAX_PICTURE_BYTES: usize = 8 * 1024 * 1024;
+
 /// Builds and signs a new seal. V4 (GB/T 38540-2020) unless [`SealBuilder::version`] says
 /// otherwise.
 ///
@@ -119,6 +124,12 @@ impl SealBuilder {
         width_mm: i64,
         height_mm: i64,
     ) -> Result<Self> {
+        if data.len() > MAX_PICTURE_BYTES {
+            return Err(Error::Picture(format!(
+                "the picture has {} bytes, more than the {MAX_PICTURE_BYTES} eseal accepts",
+                data.len()
+            )));
+        }
         check_declared_type(format.type_name(), &data).map_err(Error::Picture)?;
         if !(1..=1000).contains(&width_mm) || !(1..=1000).contains(&height_mm) {
             return Err(Error::Picture(format!(
@@ -152,6 +163,24 @@ impl SealBuilder {
 
     /// Signs the seal with the maker's key and certificate.
     pub fn sign(self, maker_key: &PrivateKey, maker_cert: &Certificate) -> Result<Seal> {
+        if self.es_id.is_empty() || !self.es_id.is_ascii() {
+            return Err(Error::Encode {
+                field: "esID",
+                reason: format!("esID {:?} must be non-empty ASCII (IA5String)", self.es_id),
+            });
+        }
+        if self.name.is_empty() {
+            return Err(Error::Encode {
+                field: "name",
+                reason: "the seal name must not be empty".into(),
+            });
+        }
+        if !self.vendor_id.is_ascii() {
+            return Err(Error::Encode {
+                field: "Vid",
+                reason: format!("Vid {:?} must be ASCII (IA5String)", self.vendor_id),
+            });
+        }
         if maker_cert.public_key()? != *maker_key.public_key() {
             return Err(Error::Key(
                 "the maker's key does not belong to the maker's certificate",

@@ -403,7 +403,7 @@ mod tests {
     #[test]
     fn empty_input_is_truncated() {
         let error = decode_seal(&[], 0).unwrap_err();
-        assert_eq!(error.kind, ParseErrorKind::Truncated);
+        assert_eq!(error.kind, ParseErrorKind::Empty);
         assert_eq!(error.structure, SESEAL);
     }
 
