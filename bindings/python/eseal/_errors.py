@@ -1,0 +1,130 @@
+"""Result codes of the C ABI and the exceptions raised for them."""
+
+from __future__ import annotations
+
+import enum
+
+from ._ffi import c_string, lib
+
+
+class Result(enum.IntEnum):
+    """A result code of the C ABI (enum eseal_result). Codes are grouped by family in hundreds."""
+
+    OK = 0
+    NULL_ARGUMENT = 100
+    INVALID_ARGUMENT = 101
+    BUFFER_TOO_SMALL = 102
+    PANIC = 103
+    IO = 104
+    PARSE_ERROR = 200
+    KEY_INVALID = 300
+    CERTIFICATE_INVALID = 301
+    RNG_FAILED = 302
+    PICTURE_INVALID = 400
+    ENCODE_FAILED = 401
+    SEAL_SIGNATURE_INVALID = 500
+    SEAL_NOT_VALID_AT_TIME = 501
+    SIGNER_NOT_IN_CERT_LIST = 502
+    SIGNER_CERTIFICATE_NOT_VALID_AT_TIME = 503
+    KEY_CERTIFICATE_MISMATCH = 504
+    VERSION_MISMATCH = 505
+    SIGNATURE_INVALID = 506
+    MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507
+
+
+def result_message(code: int) -> str:
+    """Return the library's English message for a result code (eseal_result_message)."""
+    return c_string(lib.eseal_result_message(code))
+
+
+class EsealError(Exception):
+    """An eseal call failed.
+
+    `code` is the C ABI result code (compare it with `Result`), `message` the library's message
+    for that code, and `detail` an optional note from the binding about the value involved.
+    """
+
+    code: int
+    message: str
+    detail: str | None
+
+    def __init__(self, code: int, detail: str | None = None) -> None:
+        self.code = int(code)
+        self.message = result_message(self.code)
+        self.detail = detail
+        text = f"{self.message} (eseal result {self.code})"
+        if detail:
+            text = f"{detail}: {text}"
+        super().__init__(text)
+
+    @property
+    def result(self) -> Result | None:
+        """The code as a `Result` member, or None for a code this binding does not know."""
+        try:
+            return Result(self.code)
+        except ValueError:
+            return None
+
+
+class ArgumentError(EsealError, ValueError):
+    """An argument is NULL (a closed handle), out of range, not UTF-8, or a buffer is too small.
+
+    Codes 100, 101 and 102.
+    """
+
+
+class PanicError(EsealError):
+    """The library panicked. The call had no effect and the process can go on. Code 103."""
+
+
+class EsealIOError(EsealError):
+    """Reading data failed. Code 104."""
+
+
+class ParseError(EsealError, ValueError):
+    """The bytes are not a well-formed seal or signature. Code 200."""
+
+
+class CryptoMaterialError(EsealError, ValueError):
+    """A key or certificate cannot be read or used, or the random number generator failed.
+
+    Codes 300 to 302.
+    """
+
+
+class EncodeError(EsealError, ValueError):
+    """A seal picture is invalid, or a value cannot be written as DER. Codes 400 and 401."""
+
+
+class SigningError(EsealError):
+    """Signing was refused because a verifier would reject the result (codes 500 to 505 and
+    507), or an SM2 signature could not be made (code 506).
+    """
+
+
+_CLASS_BY_CODE: dict[int, type[EsealError]] = {
+    Result.NULL_ARGUMENT: ArgumentError,
+    Result.INVALID_ARGUMENT: ArgumentError,
+    Result.BUFFER_TOO_SMALL: ArgumentError,
+    Result.PANIC: PanicError,
+    Result.IO: EsealIOError,
+}
+
+_CLASS_BY_FAMILY: dict[int, type[EsealError]] = {
+    200: ParseError,
+    300: CryptoMaterialError,
+    400: EncodeError,
+    500: SigningError,
+}
+
+
+def error_for(code: int, detail: str | None = None) -> EsealError:
+    """Make the exception for a failed result code: the family's subclass of EsealError."""
+    cls = _CLASS_BY_CODE.get(code) or _CLASS_BY_FAMILY.get(code // 100 * 100, EsealError)
+    return cls(code, detail)
+
+
+def check(code: int, detail: str | None = None) -> None:
+    """Raise the exception for `code` unless it is ESEAL_RESULT_OK."""
+    if code != Result.OK:
+        raise error_for(code, detail)
