@@ -1,0 +1,80 @@
+package cn.eseal;
+
+/**
+ * A failed eseal call. {@link #code()} is the C ABI's {@code eseal_result} value, and the message
+ * names the C function and the text of {@code eseal_result_message}.
+ *
+ * <p>Arguments that Java can check before the call fail with the usual Java exceptions instead:
+ * {@link NullPointerException} for a null argument that is required,
+ * {@link IllegalArgumentException} for a value out of range, and {@link IllegalStateException}
+ * for a closed handle.
+ */
+public final class EsealException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Success; never the code of an exception. */
+    public static final int OK = 0;
+    /** A required pointer argument is NULL. */
+    public static final int NULL_ARGUMENT = 100;
+    /** An argument is out of range or a string is not UTF-8. */
+    public static final int INVALID_ARGUMENT = 101;
+    /** The caller's buffer is too small. */
+    public static final int BUFFER_TOO_SMALL = 102;
+    /** eseal panicked; the call had no effect. */
+    public static final int PANIC = 103;
+    /** Reading data failed. */
+    public static final int IO = 104;
+    /** The bytes are not a well-formed seal or signature. */
+    public static final int PARSE_ERROR = 200;
+    /** A private key could not be read or used. */
+    public static final int KEY_INVALID = 300;
+    /** A certificate could not be read. */
+    public static final int CERTIFICATE_INVALID = 301;
+    /** The system random number generator failed. */
+    public static final int RNG_FAILED = 302;
+    /** The seal picture does not match its type or is not supported. */
+    public static final int PICTURE_INVALID = 400;
+    /** A value cannot be written as DER (for example a non-ASCII esID) or is missing. */
+    public static final int ENCODE_FAILED = 401;
+    /** Signing refused: the seal's maker signature does not verify. */
+    public static final int SEAL_SIGNATURE_INVALID = 500;
+    /** Signing refused: the signing time is outside the seal's validity. */
+    public static final int SEAL_NOT_VALID_AT_TIME = 501;
+    /** Signing refused: the signer's certificate is not in the seal's certList. */
+    public static final int SIGNER_NOT_IN_CERT_LIST = 502;
+    /** Signing refused: the signer's certificate is not valid at the signing time. */
+    public static final int SIGNER_CERTIFICATE_NOT_VALID_AT_TIME = 503;
+    /** Signing refused: the private key does not belong to the certificate. */
+    public static final int KEY_CERTIFICATE_MISMATCH = 504;
+    /** Signing refused: the seal's version cannot be used in the requested signature version. */
+    public static final int VERSION_MISMATCH = 505;
+    /** An SM2 signature could not be made or does not verify. */
+    public static final int SIGNATURE_INVALID = 506;
+    /** Signing refused: the seal maker's certificate is not valid at the signing time. */
+    public static final int MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507;
+
+    private final int code;
+    private final String function;
+
+    EsealException(int code, String function) {
+        super(function + " failed: " + describe(code) + " (code " + code + ")");
+        this.code = code;
+        this.function = function;
+    }
+
+    /** Returns the {@code eseal_result} code, such as {@link #PARSE_ERROR}. */
+    public int code() {
+        return code;
+    }
+
+    /** Returns the name of the C function that failed, such as {@code eseal_sign}. */
+    public String function() {
+        return function;
+    }
+
+    /** Returns the English text of {@code eseal_result_message} for a result code. */
+    public static String describe(int code) {
+        EsealNative library = LibraryLoader.get();
+        return NativeCalls.readString(library.eseal_result_message(code), "eseal_result_message");
+    }
+}

@@ -1,0 +1,200 @@
+package cn.eseal;
+
+import static cn.eseal.NativeCalls.check;
+import static cn.eseal.NativeCalls.copyToNative;
+import static cn.eseal.NativeCalls.lib;
+import static cn.eseal.NativeCalls.optionalCString;
+import static cn.eseal.NativeCalls.size;
+import static cn.eseal.NativeCalls.unixSeconds;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Signs data with a seal (签章): in one call with {@link #sign}, or in chunks with a
+ * {@code Signer} instance.
+ *
+ * <p>Signing is refused with an {@link EsealException} when a verifier would reject the result:
+ * {@link EsealException#SEAL_NOT_VALID_AT_TIME}, {@link EsealException#SIGNER_NOT_IN_CERT_LIST},
+ * {@link EsealException#SIGNER_CERTIFICATE_NOT_VALID_AT_TIME},
+ * {@link EsealException#MAKER_CERTIFICATE_NOT_VALID_AT_TIME},
+ * {@link EsealException#KEY_CERTIFICATE_MISMATCH} and the other 5xx codes.
+ *
+ * <p>A {@code Signer} instance copies the seal and certificate when it starts, so they may be
+ * closed afterwards. It finishes once, successfully or not. Calls from several threads are
+ * serialized. Close it when done, best with try-with-resources (see {@link NativeHandle} for
+ * what happens otherwise).
+ */
+public final class Signer extends NativeHandle {
+    private static final int STREAM_CHUNK_SIZE = 64 * 1024;
+
+    private boolean finished;
+
+    /**
+     * Starts a signature over data given later with {@code update}.
+     *
+     * @param time the signing time (timeInfo), truncated to whole seconds; null means now
+     * @param propertyInfo the propertyInfo text; null means empty
+     * @throws IllegalArgumentException when {@code time} is before 1970
+     */
+    public Signer(Seal seal, Certificate cert, Instant time, String propertyInfo) {
+        super(create(seal, cert, time, propertyInfo), "Signer", EsealNative::eseal_signer_free);
+    }
+
+    private static Pointer create(
+            Seal seal, Certificate cert, Instant time, String propertyInfo) {
+        Objects.requireNonNull(seal, "seal must not be null");
+        Objects.requireNonNull(cert, "cert must not be null");
+        long unixTime = unixSeconds(time, "time");
+        byte[] propertyText = optionalCString(propertyInfo, "propertyInfo");
+        PointerByReference out = new PointerByReference();
+        try (Lease sealLease = seal.lease(); Lease certLease = cert.lease()) {
+            check(lib().eseal_signer_new(
+                    sealLease.pointer(), certLease.pointer(), unixTime, propertyText, out),
+                    "eseal_signer_new");
+        }
+        return out.getValue();
+    }
+
+    /**
+     * Signs {@code data} in one call.
+     *
+     * @param data the data to sign; an empty array is empty data
+     * @param time the signing time (timeInfo), truncated to whole seconds; null means now
+     * @param propertyInfo the propertyInfo text; null means empty
+     * @throws IllegalArgumentException when {@code time} is before 1970
+     */
+    public static Signature sign(
+            Seal seal,
+            PrivateKey key,
+            Certificate cert,
+            byte[] data,
+            Instant time,
+            String propertyInfo) {
+        requireSigningHandles(seal, key, cert);
+        Objects.requireNonNull(data, "data must not be null");
+        long unixTime = unixSeconds(time, "time");
+        byte[] propertyText = optionalCString(propertyInfo, "propertyInfo");
+        PointerByReference out = new PointerByReference();
+        try (Memory memory = copyToNative(data);
+                Lease sealLease = seal.lease();
+                Lease keyLease = key.lease();
+                Lease certLease = cert.lease()) {
+            check(lib().eseal_sign(sealLease.pointer(), keyLease.pointer(), certLease.pointer(),
+                    unixTime, propertyText, memory, size(data.length), out), "eseal_sign");
+        }
+        return new Signature(out);
+    }
+
+    /**
+     * Signs data given by its 32-byte SM3 digest, as {@link #sign} does.
+     *
+     * @throws IllegalArgumentException unless {@code digest} is 32 bytes long, or when
+     *     {@code time} is before 1970
+     */
+    public static Signature signDigest(
+            Seal seal,
+            PrivateKey key,
+            Certificate cert,
+            byte[] digest,
+            Instant time,
+            String propertyInfo) {
+        requireSigningHandles(seal, key, cert);
+        Signature.requireDigest(digest);
+        long unixTime = unixSeconds(time, "time");
+        byte[] propertyText = optionalCString(propertyInfo, "propertyInfo");
+        PointerByReference out = new PointerByReference();
+        try (Memory memory = copyToNative(digest);
+                Lease sealLease = seal.lease();
+                Lease keyLease = key.lease();
+                Lease certLease = cert.lease()) {
+            check(lib().eseal_sign_digest(sealLease.pointer(), keyLease.pointer(),
+                    certLease.pointer(), unixTime, propertyText, memory, out),
+                    "eseal_sign_digest");
+        }
+        return new Signature(out);
+    }
+
+    private static void requireSigningHandles(Seal seal, PrivateKey key, Certificate cert) {
+        Objects.requireNonNull(seal, "seal must not be null");
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(cert, "cert must not be null");
+    }
+
+    /** Adds a chunk of the data to sign. */
+    public Signer update(byte[] data) {
+        Objects.requireNonNull(data, "data must not be null");
+        return update(data, 0, data.length);
+    }
+
+    /**
+     * Adds {@code length} bytes of {@code data} from {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException when the range is outside the array
+     * @throws IllegalStateException after {@link #finish}
+     */
+    public Signer update(byte[] data, int offset, int length) {
+        Objects.requireNonNull(data, "data must not be null");
+        if (offset < 0 || length < 0 || length > data.length - offset) {
+            throw new IndexOutOfBoundsException(
+                    "offset " + offset + " and length " + length + " are outside an array of "
+                            + data.length + " bytes");
+        }
+        try (Memory memory = copyToNative(data, offset, length);
+                Lease signer = exclusiveLease()) {
+            requireNotFinished();
+            check(lib().eseal_signer_update(signer.pointer(), memory, size(length)),
+                    "eseal_signer_update");
+        }
+        return this;
+    }
+
+    /**
+     * Adds everything that remains in {@code input}, which is not closed.
+     *
+     * @return the number of bytes added
+     * @throws IOException when reading fails; the bytes read before stay added
+     */
+    public long update(InputStream input) throws IOException {
+        Objects.requireNonNull(input, "input must not be null");
+        byte[] buffer = new byte[STREAM_CHUNK_SIZE];
+        long total = 0;
+        int read;
+        while ((read = input.read(buffer)) != -1) {
+            update(buffer, 0, read);
+            total += read;
+        }
+        return total;
+    }
+
+    /**
+     * Signs everything added with the signer's private key. The signer is finished afterwards,
+     * also when signing is refused.
+     *
+     * @throws IllegalStateException when the signer has already finished
+     */
+    public Signature finish(PrivateKey key) {
+        Objects.requireNonNull(key, "key must not be null");
+        PointerByReference out = new PointerByReference();
+        try (Lease signer = exclusiveLease(); Lease keyLease = key.lease()) {
+            requireNotFinished();
+            // The C signer is spent by this call even when it fails.
+            finished = true;
+            check(lib().eseal_signer_finish(signer.pointer(), keyLease.pointer(), out),
+                    "eseal_signer_finish");
+        }
+        return new Signature(out);
+    }
+
+    private void requireNotFinished() {
+        if (finished) {
+            throw new IllegalStateException(
+                    "This Signer has already finished; start a new Signer to sign again.");
+        }
+    }
+}
