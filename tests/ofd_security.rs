@@ -48,7 +48,11 @@ fn verify(bytes: Vec<u8>) -> Result<OfdReport, Error> {
 fn hello_entry(name: &str) -> String {
     let mut archive = ZipArchive::new(Cursor::new(common::read("ofd/ofdrw-hello.ofd"))).unwrap();
     let mut text = String::new();
-    archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
     text
 }
 
@@ -60,8 +64,15 @@ fn unchanged_rebuild_keeps_references() {
 
 #[test]
 fn not_a_zip() {
-    for input in [Vec::new(), b"plain text".to_vec(), common::read("seals/UserV4.esl")] {
-        assert!(matches!(verify(input), Err(Error::Ofd(OfdError::NotZip(_)))));
+    for input in [
+        Vec::new(),
+        b"plain text".to_vec(),
+        common::read("seals/UserV4.esl"),
+    ] {
+        assert!(matches!(
+            verify(input),
+            Err(Error::Ofd(OfdError::NotZip(_)))
+        ));
     }
 }
 
@@ -73,7 +84,10 @@ fn entry_over_size_limit() {
     };
     // 4 MiB of zeros compresses to a few kilobytes: a small zip bomb referenced by the page.
     let bomb = vec![0u8; 4 << 20];
-    let result = verify_with(rebuild(&[("Doc_0/Pages/Page_0/Content.xml", Some(bomb))]), limits);
+    let result = verify_with(
+        rebuild(&[("Doc_0/Pages/Page_0/Content.xml", Some(bomb))]),
+        limits,
+    );
     match result {
         Err(Error::Ofd(OfdError::EntryTooLarge { path, limit })) => {
             assert_eq!(path, "Doc_0/Pages/Page_0/Content.xml");
@@ -90,8 +104,14 @@ fn total_over_size_limit() {
         ..Limits::default()
     };
     let big = vec![b'a'; 100 * 1024];
-    let result = verify_with(rebuild(&[("Doc_0/Pages/Page_0/Content.xml", Some(big))]), limits);
-    assert!(matches!(result, Err(Error::Ofd(OfdError::TotalTooLarge { .. }))), "{result:?}");
+    let result = verify_with(
+        rebuild(&[("Doc_0/Pages/Page_0/Content.xml", Some(big))]),
+        limits,
+    );
+    assert!(
+        matches!(result, Err(Error::Ofd(OfdError::TotalTooLarge { .. }))),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -100,12 +120,17 @@ fn too_many_entries() {
         max_entries: 5,
         ..Limits::default()
     };
-    assert!(matches!(verify_with(rebuild(&[]), limits), Err(Error::Ofd(OfdError::TooManyEntries { .. }))));
+    assert!(matches!(
+        verify_with(rebuild(&[]), limits),
+        Err(Error::Ofd(OfdError::TooManyEntries { .. }))
+    ));
 }
 
 #[test]
 fn missing_ofd_xml() {
-    assert!(matches!(verify(rebuild(&[("OFD.xml", None)])), Err(Error::Ofd(OfdError::Missing(path))) if path == "OFD.xml"));
+    assert!(
+        matches!(verify(rebuild(&[("OFD.xml", None)])), Err(Error::Ofd(OfdError::Missing(path))) if path == "OFD.xml")
+    );
 }
 
 #[test]
@@ -113,26 +138,50 @@ fn missing_signed_value_invalidates_signature() {
     let report = verify(rebuild(&[("Doc_0/Signs/Sign_0/SignedValue.dat", None)])).unwrap();
     assert!(!report.valid);
     let signature = &report.signatures[0];
-    assert!(matches!(&signature.errors[..], [OfdError::Missing(path)] if path == "Doc_0/Signs/Sign_0/SignedValue.dat"));
+    assert!(
+        matches!(&signature.errors[..], [OfdError::Missing(path)] if path == "Doc_0/Signs/Sign_0/SignedValue.dat")
+    );
 }
 
 #[test]
 fn missing_referenced_file_is_a_failed_reference() {
     let report = verify(rebuild(&[("Doc_0/PublicRes.xml", None)])).unwrap();
-    assert_eq!(report.signatures[0].failed_references, ["/Doc_0/PublicRes.xml"]);
+    assert_eq!(
+        report.signatures[0].failed_references,
+        ["/Doc_0/PublicRes.xml"]
+    );
     assert!(!report.valid);
 }
 
 #[test]
 fn base_loc_outside_package() {
     let list = hello_entry("Doc_0/Signs/Signatures.xml");
-    let base_loc = list.split("BaseLoc=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    for escaping in ["../../../etc/passwd", "/../secret.xml", "C:\\Windows\\win.ini"] {
+    let base_loc = list
+        .split("BaseLoc=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    for escaping in [
+        "../../../etc/passwd",
+        "/../secret.xml",
+        "C:\\Windows\\win.ini",
+    ] {
         let hostile = list.replace(&base_loc, escaping);
-        let report = verify(rebuild(&[("Doc_0/Signs/Signatures.xml", Some(hostile.into_bytes()))])).unwrap();
+        let report = verify(rebuild(&[(
+            "Doc_0/Signs/Signatures.xml",
+            Some(hostile.into_bytes()),
+        )]))
+        .unwrap();
         let signature = &report.signatures[0];
         assert!(!signature.valid, "{escaping}");
-        assert!(matches!(&signature.errors[..], [OfdError::PathOutsidePackage(p)] if p == escaping), "{escaping}: {:?}", signature.errors);
+        assert!(
+            matches!(&signature.errors[..], [OfdError::PathOutsidePackage(p)] if p == escaping),
+            "{escaping}: {:?}",
+            signature.errors
+        );
     }
 }
 
@@ -143,10 +192,24 @@ fn file_ref_outside_package_is_never_read() {
     let outside = std::env::temp_dir().join("eseal-outside-secret.xml");
     std::fs::write(&outside, b"secret").unwrap();
     let xml = hello_entry("Doc_0/Signs/Sign_0/Signature.xml");
-    let first_ref = xml.split("FileRef=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    for hostile_ref in [outside.display().to_string(), "../../../../etc/passwd".to_owned()] {
+    let first_ref = xml
+        .split("FileRef=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    for hostile_ref in [
+        outside.display().to_string(),
+        "../../../../etc/passwd".to_owned(),
+    ] {
         let hostile = xml.replacen(&first_ref, &hostile_ref, 1);
-        let report = verify(rebuild(&[("Doc_0/Signs/Sign_0/Signature.xml", Some(hostile.into_bytes()))])).unwrap();
+        let report = verify(rebuild(&[(
+            "Doc_0/Signs/Sign_0/Signature.xml",
+            Some(hostile.into_bytes()),
+        )]))
+        .unwrap();
         let signature = &report.signatures[0];
         assert!(!signature.valid);
         assert!(!signature.failed_references.is_empty(), "{hostile_ref}");
@@ -161,36 +224,76 @@ fn huge_xml_is_rejected() {
         ..Limits::default()
     };
     let mut ofd = hello_entry("OFD.xml");
-    ofd = ofd.replace("</ofd:OFD>", &format!("<!-- {} --></ofd:OFD>", "x".repeat(8192)));
+    ofd = ofd.replace(
+        "</ofd:OFD>",
+        &format!("<!-- {} --></ofd:OFD>", "x".repeat(8192)),
+    );
     let result = verify_with(rebuild(&[("OFD.xml", Some(ofd.into_bytes()))]), limits);
-    assert!(matches!(result, Err(Error::Ofd(OfdError::EntryTooLarge { ref path, .. })) if path == "OFD.xml"), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::Ofd(OfdError::EntryTooLarge { ref path, .. })) if path == "OFD.xml"),
+        "{result:?}"
+    );
 }
 
 #[test]
 fn deeply_nested_xml_is_rejected() {
     let ofd = hello_entry("OFD.xml");
-    let nested = ofd.replace("</ofd:OFD>", &format!("{}{}</ofd:OFD>", "<a>".repeat(10_000), "</a>".repeat(10_000)));
+    let nested = ofd.replace(
+        "</ofd:OFD>",
+        &format!(
+            "{}{}</ofd:OFD>",
+            "<a>".repeat(10_000),
+            "</a>".repeat(10_000)
+        ),
+    );
     let result = verify(rebuild(&[("OFD.xml", Some(nested.into_bytes()))]));
-    assert!(matches!(result, Err(Error::Ofd(OfdError::XmlTooDeep { .. }))), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::Ofd(OfdError::XmlTooDeep { .. }))),
+        "{result:?}"
+    );
 }
 
 #[test]
 fn xml_entity_declarations_are_rejected() {
     let ofd = hello_entry("OFD.xml");
-    let with_entities = ofd.replacen("?>", "?><!DOCTYPE lol [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>", 1);
+    let with_entities = ofd.replacen(
+        "?>",
+        "?><!DOCTYPE lol [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>",
+        1,
+    );
     let result = verify(rebuild(&[("OFD.xml", Some(with_entities.into_bytes()))]));
-    assert!(matches!(result, Err(Error::Ofd(OfdError::DtdNotAllowed(ref path))) if path == "OFD.xml"), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::Ofd(OfdError::DtdNotAllowed(ref path))) if path == "OFD.xml"),
+        "{result:?}"
+    );
 
     let signature = hello_entry("Doc_0/Signs/Sign_0/Signature.xml");
-    let external = signature.replacen("?>", "?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>", 1);
-    let report = verify(rebuild(&[("Doc_0/Signs/Sign_0/Signature.xml", Some(external.into_bytes()))])).unwrap();
-    assert!(matches!(&report.signatures[0].errors[..], [OfdError::DtdNotAllowed(_)]));
+    let external = signature.replacen(
+        "?>",
+        "?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>",
+        1,
+    );
+    let report = verify(rebuild(&[(
+        "Doc_0/Signs/Sign_0/Signature.xml",
+        Some(external.into_bytes()),
+    )]))
+    .unwrap();
+    assert!(matches!(
+        &report.signatures[0].errors[..],
+        [OfdError::DtdNotAllowed(_)]
+    ));
 }
 
 #[test]
 fn malformed_xml_is_a_typed_error() {
-    let result = verify(rebuild(&[("OFD.xml", Some(b"<ofd:OFD><unclosed>".to_vec()))]));
-    assert!(matches!(result, Err(Error::Ofd(OfdError::Xml { .. }))), "{result:?}");
+    let result = verify(rebuild(&[(
+        "OFD.xml",
+        Some(b"<ofd:OFD><unclosed>".to_vec()),
+    )]));
+    assert!(
+        matches!(result, Err(Error::Ofd(OfdError::Xml { .. }))),
+        "{result:?}"
+    );
 }
 
 #[test]

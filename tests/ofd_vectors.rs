@@ -5,14 +5,15 @@ mod common;
 
 use std::fs::File;
 
+use eseal::VerifyOptions;
 use eseal::ofd::{Limits, OfdReport, verify_ofd};
 use eseal::report::CheckStatus;
-use eseal::VerifyOptions;
 
 fn verify(name: &str) -> OfdReport {
     let path = common::vectors().join("ofd").join(name);
     let file = File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    verify_ofd(file, &VerifyOptions::default(), Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    verify_ofd(file, &VerifyOptions::default(), Limits::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// (id, valid, failed reference paths, other failed checks)
@@ -20,10 +21,17 @@ type Expected<'a> = (&'a str, bool, &'a [&'a str], &'a [&'a str]);
 
 fn assert_signatures(name: &str, expected: &[Expected<'_>]) {
     let report = verify(name);
-    assert_eq!(report.signatures.len(), expected.len(), "{name}: signature count");
+    assert_eq!(
+        report.signatures.len(),
+        expected.len(),
+        "{name}: signature count"
+    );
     for (signature, (id, valid, refs, failed)) in report.signatures.iter().zip(expected) {
         assert_eq!(signature.id, *id, "{name}");
-        assert_eq!(signature.failed_references, *refs, "{name} #{id}: failed references");
+        assert_eq!(
+            signature.failed_references, *refs,
+            "{name} #{id}: failed references"
+        );
         let failed_checks: Vec<&str> = signature
             .checks
             .iter()
@@ -32,13 +40,25 @@ fn assert_signatures(name: &str, expected: &[Expected<'_>]) {
             .collect();
         assert_eq!(failed_checks, *failed, "{name} #{id}: failed checks");
         assert_eq!(signature.valid, *valid, "{name} #{id}: valid");
-        assert!(signature.errors.is_empty(), "{name} #{id}: {:?}", signature.errors);
+        assert!(
+            signature.errors.is_empty(),
+            "{name} #{id}: {:?}",
+            signature.errors
+        );
         // Every SES_Signature in the corpus is genuine, whatever happened to the document.
         let core = signature.signature.as_ref().unwrap();
         assert!(core.signature_valid, "{name} #{id}: signer signature");
-        assert_eq!(core.data_hash_valid, Some(true), "{name} #{id}: dataHash over Signature.xml");
+        assert_eq!(
+            core.data_hash_valid,
+            Some(true),
+            "{name} #{id}: dataHash over Signature.xml"
+        );
     }
-    assert_eq!(report.valid, expected.iter().all(|e| e.1), "{name}: document valid");
+    assert_eq!(
+        report.valid,
+        expected.iter().all(|e| e.1),
+        "{name}: document valid"
+    );
 }
 
 #[test]
@@ -48,7 +68,10 @@ fn gomain_invoice() {
 
 #[test]
 fn kinggrid_relative_base_loc() {
-    assert_signatures("kinggrid-invoice-relative-baseloc.ofd", &[("1", true, &[], &[])]);
+    assert_signatures(
+        "kinggrid-invoice-relative-baseloc.ofd",
+        &[("1", true, &[], &[])],
+    );
 }
 
 #[test]
@@ -57,41 +80,76 @@ fn ofdrw_hello_with_seal_file() {
     // 2026-08-04 with a seal and test certificates that expired in 2022.
     assert_signatures(
         "ofdrw-hello.ofd",
-        &[("1", false, &[], &["seal.validity", "seal.maker_certificate_validity", "signature.signer_certificate_validity"])],
+        &[(
+            "1",
+            false,
+            &[],
+            &[
+                "seal.validity",
+                "seal.maker_certificate_validity",
+                "signature.signer_certificate_validity",
+            ],
+        )],
     );
     let report = verify("ofdrw-hello.ofd");
-    assert_eq!(report.signatures[0].check("ofd.seal_file").unwrap().status, CheckStatus::Passed);
+    assert_eq!(
+        report.signatures[0].check("ofd.seal_file").unwrap().status,
+        CheckStatus::Passed
+    );
 }
 
 #[test]
 fn ofdrw_riding_seal_second_signature_changed_the_list() {
     assert_signatures(
         "ofdrw-riding-seal-two-signatures.ofd",
-        &[("s001", false, &["/Doc_0/Signs/Signatures.xml"], &[]), ("s007", true, &[], &[])],
+        &[
+            ("s001", false, &["/Doc_0/Signs/Signatures.xml"], &[]),
+            ("s007", true, &[], &[]),
+        ],
     );
 }
 
 #[test]
 fn gomain_permit_edited_after_signing() {
     // Two pages were edited; the maker's certificate had also expired before the signing time.
-    let pages: &[&str] = &["/Doc_0/Pages/Page_1/Content.xml", "/Doc_0/Pages/Page_0/Content.xml"];
+    let pages: &[&str] = &[
+        "/Doc_0/Pages/Page_1/Content.xml",
+        "/Doc_0/Pages/Page_0/Content.xml",
+    ];
     assert_signatures(
         "gomain-permit-edited-after-signing.ofd",
-        &[("2", false, pages, &["seal.maker_certificate_validity"]), ("4", false, pages, &["seal.maker_certificate_validity"])],
+        &[
+            ("2", false, pages, &["seal.maker_certificate_validity"]),
+            ("4", false, pages, &["seal.maker_certificate_validity"]),
+        ],
     );
 }
 
 #[test]
 fn koal_three_signatures() {
-    assert_signatures("koal-three-signatures.ofd", &[("2", true, &[], &[]), ("3", true, &[], &[]), ("4", true, &[], &[])]);
+    assert_signatures(
+        "koal-three-signatures.ofd",
+        &[
+            ("2", true, &[], &[]),
+            ("3", true, &[], &[]),
+            ("4", true, &[], &[]),
+        ],
+    );
     let report = verify("koal-three-signatures.ofd");
-    let codes: Vec<&str> = report.signatures.iter().flat_map(|s| s.findings.iter().map(|f| f.code.as_str())).collect();
+    let codes: Vec<&str> = report
+        .signatures
+        .iter()
+        .flat_map(|s| s.findings.iter().map(|f| f.code.as_str()))
+        .collect();
     assert!(codes.contains(&"integer-leading-zero"), "{codes:?}");
 }
 
 #[test]
 fn koal_tampered_content() {
-    assert_signatures("koal-tampered-content.ofd", &[("1", false, &["/Doc_0/Pages/Page_0/Content.xml"], &[])]);
+    assert_signatures(
+        "koal-tampered-content.ofd",
+        &[("1", false, &["/Doc_0/Pages/Page_0/Content.xml"], &[])],
+    );
 }
 
 #[test]
@@ -102,7 +160,10 @@ fn json_lists_each_signature() {
     let signatures = json["signatures"].as_array().unwrap();
     assert_eq!(signatures.len(), 2);
     assert_eq!(signatures[0]["valid"], false);
-    assert_eq!(signatures[0]["failed_references"][0], "/Doc_0/Signs/Signatures.xml");
+    assert_eq!(
+        signatures[0]["failed_references"][0],
+        "/Doc_0/Signs/Signatures.xml"
+    );
     assert_eq!(signatures[1]["valid"], true);
     assert_eq!(signatures[1]["id"], "s007");
     assert_eq!(signatures[1]["provider"]["name"], "ofdrw-sign");

@@ -65,7 +65,9 @@ impl<R: Read + Seek> Package<R> {
         let mut names = HashMap::new();
         for index in 0..archive.len() {
             let Some(Ok(name)) = archive.name_for_index(index) else {
-                return Err(OfdError::NotZip(format!("entry {index} has no readable name")));
+                return Err(OfdError::NotZip(format!(
+                    "entry {index} has no readable name"
+                )));
             };
             if name.ends_with('/') {
                 continue;
@@ -83,39 +85,49 @@ impl<R: Read + Seek> Package<R> {
         })
     }
 
-    /// Tells whether the package has a file at the resolved `path`.
-    pub(crate) fn contains(&self, path: &str) -> bool {
-        self.names.contains_key(path)
-    }
-
     /// Streams the file at the resolved `path` into `sink`, enforcing the size limits on the
     /// bytes actually decompressed (a declared size may lie).
     fn stream(&mut self, path: &str, mut sink: impl FnMut(&[u8])) -> Result<u64, OfdError> {
-        let index = *self.names.get(path).ok_or_else(|| OfdError::Missing(path.to_owned()))?;
+        let index = *self
+            .names
+            .get(path)
+            .ok_or_else(|| OfdError::Missing(path.to_owned()))?;
         let limits = self.limits;
         let mut file = self
             .archive
             .by_index(index)
-            .map_err(|e| OfdError::Corrupt { path: path.to_owned(), reason: e.to_string() })?;
+            .map_err(|e| OfdError::Corrupt {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            })?;
         if file.size() > limits.max_entry_bytes {
-            return Err(OfdError::EntryTooLarge { path: path.to_owned(), limit: limits.max_entry_bytes });
+            return Err(OfdError::EntryTooLarge {
+                path: path.to_owned(),
+                limit: limits.max_entry_bytes,
+            });
         }
         let mut buffer = vec![0u8; 64 * 1024];
         let mut read_here = 0u64;
         loop {
-            let count = file
-                .read(&mut buffer)
-                .map_err(|e| OfdError::Corrupt { path: path.to_owned(), reason: e.to_string() })?;
+            let count = file.read(&mut buffer).map_err(|e| OfdError::Corrupt {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            })?;
             if count == 0 {
                 break;
             }
             read_here += count as u64;
             self.total_read += count as u64;
             if read_here > limits.max_entry_bytes {
-                return Err(OfdError::EntryTooLarge { path: path.to_owned(), limit: limits.max_entry_bytes });
+                return Err(OfdError::EntryTooLarge {
+                    path: path.to_owned(),
+                    limit: limits.max_entry_bytes,
+                });
             }
             if self.total_read > limits.max_total_bytes {
-                return Err(OfdError::TotalTooLarge { limit: limits.max_total_bytes });
+                return Err(OfdError::TotalTooLarge {
+                    limit: limits.max_total_bytes,
+                });
             }
             sink(&buffer[..count]);
         }
@@ -134,7 +146,10 @@ impl<R: Read + Seek> Package<R> {
             }
         })?;
         if too_large {
-            return Err(OfdError::EntryTooLarge { path: path.to_owned(), limit: max });
+            return Err(OfdError::EntryTooLarge {
+                path: path.to_owned(),
+                limit: max,
+            });
         }
         Ok(out)
     }
@@ -145,18 +160,6 @@ impl<R: Read + Seek> Package<R> {
         self.stream(path, |chunk| hasher.update(chunk))?;
         Ok(hasher.finalize())
     }
-
-    /// The archive, for copying entries when signing.
-    pub(crate) fn archive_mut(&mut self) -> &mut ZipArchive<R> {
-        &mut self.archive
-    }
-
-    /// Normalised names of every file, in archive order.
-    pub(crate) fn file_names(&self) -> Vec<String> {
-        let mut entries: Vec<(&usize, &String)> = self.names.iter().map(|(n, i)| (i, n)).collect();
-        entries.sort();
-        entries.into_iter().map(|(_, n)| n.clone()).collect()
-    }
 }
 
 /// Resolves `reference` as OFD does: absolute from the package root when it starts with `/`,
@@ -165,7 +168,11 @@ impl<R: Read + Seek> Package<R> {
 pub(crate) fn resolve(base_dir: &str, reference: &str) -> Result<String, OfdError> {
     let reference = reference.trim();
     let outside = || OfdError::PathOutsidePackage(reference.to_owned());
-    if reference.is_empty() || reference.contains('\\') || reference.contains(':') || reference.contains('\0') {
+    if reference.is_empty()
+        || reference.contains('\\')
+        || reference.contains(':')
+        || reference.contains('\0')
+    {
         return Err(outside());
     }
     let mut parts: Vec<&str> = Vec::new();
@@ -200,17 +207,41 @@ mod tests {
 
     #[test]
     fn absolute_and_relative_paths() {
-        assert_eq!(resolve("Doc_0/Signs", "/Doc_0/Pages/Page_0/Content.xml").unwrap(), "Doc_0/Pages/Page_0/Content.xml");
-        assert_eq!(resolve("Doc_0/Signs", "Sign_0/Signature.xml").unwrap(), "Doc_0/Signs/Sign_0/Signature.xml");
-        assert_eq!(resolve("Doc_0/Signs", "//Doc_0/Signs/Sign_1/Seal.esl").unwrap(), "Doc_0/Signs/Sign_1/Seal.esl");
-        assert_eq!(resolve("Doc_0/Signs/Sign_0", "../Signatures.xml").unwrap(), "Doc_0/Signs/Signatures.xml");
+        assert_eq!(
+            resolve("Doc_0/Signs", "/Doc_0/Pages/Page_0/Content.xml").unwrap(),
+            "Doc_0/Pages/Page_0/Content.xml"
+        );
+        assert_eq!(
+            resolve("Doc_0/Signs", "Sign_0/Signature.xml").unwrap(),
+            "Doc_0/Signs/Sign_0/Signature.xml"
+        );
+        assert_eq!(
+            resolve("Doc_0/Signs", "//Doc_0/Signs/Sign_1/Seal.esl").unwrap(),
+            "Doc_0/Signs/Sign_1/Seal.esl"
+        );
+        assert_eq!(
+            resolve("Doc_0/Signs/Sign_0", "../Signatures.xml").unwrap(),
+            "Doc_0/Signs/Signatures.xml"
+        );
         assert_eq!(resolve("", "./OFD.xml").unwrap(), "OFD.xml");
     }
 
     #[test]
     fn escaping_paths_are_rejected() {
-        for bad in ["../secret", "/../etc/passwd", "Doc_0/../../x", "C:\\Windows\\win.ini", "file:///etc/passwd", "a\\b", "", "/"] {
-            assert!(matches!(resolve("", bad), Err(OfdError::PathOutsidePackage(_))), "{bad}");
+        for bad in [
+            "../secret",
+            "/../etc/passwd",
+            "Doc_0/../../x",
+            "C:\\Windows\\win.ini",
+            "file:///etc/passwd",
+            "a\\b",
+            "",
+            "/",
+        ] {
+            assert!(
+                matches!(resolve("", bad), Err(OfdError::PathOutsidePackage(_))),
+                "{bad}"
+            );
         }
         assert!(resolve("Doc_0", "../../etc/passwd").is_err());
     }

@@ -11,20 +11,32 @@ use super::OfdError;
 use super::package::Limits;
 
 /// Parses `bytes` as the XML file `path` and hands its root element to `read`.
-pub(crate) fn parse_with<T>(bytes: &[u8], path: &str, limits: &Limits, read: impl FnOnce(Node<'_, '_>) -> Result<T, OfdError>) -> Result<T, OfdError> {
-    let xml_error = |reason: String| OfdError::Xml { path: path.to_owned(), reason };
+pub(crate) fn parse_with<T>(
+    bytes: &[u8],
+    path: &str,
+    limits: &Limits,
+    read: impl FnOnce(Node<'_, '_>) -> Result<T, OfdError>,
+) -> Result<T, OfdError> {
+    let xml_error = |reason: String| OfdError::Xml {
+        path: path.to_owned(),
+        reason,
+    };
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| xml_error("not UTF-8".into()))?;
     if text.contains("<!DOCTYPE") || text.contains("<!ENTITY") {
         return Err(OfdError::DtdNotAllowed(path.to_owned()));
     }
-    check_depth(text, limits.max_xml_depth).map_err(|depth| OfdError::XmlTooDeep { path: path.to_owned(), limit: depth })?;
+    check_depth(text, limits.max_xml_depth).map_err(|depth| OfdError::XmlTooDeep {
+        path: path.to_owned(),
+        limit: depth,
+    })?;
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: limits.max_xml_nodes,
         ..ParsingOptions::default()
     };
-    let document = Document::parse_with_options(text, options).map_err(|e| xml_error(e.to_string()))?;
+    let document =
+        Document::parse_with_options(text, options).map_err(|e| xml_error(e.to_string()))?;
     read(document.root_element())
 }
 
@@ -76,8 +88,12 @@ fn check_depth(text: &str, max: usize) -> Result<(), usize> {
     Ok(())
 }
 
-fn children<'a, 'input>(node: Node<'a, 'input>, name: &'a str) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
-    node.children().filter(move |n| n.is_element() && n.tag_name().name() == name)
+fn children<'a, 'input>(
+    node: Node<'a, 'input>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
+    node.children()
+        .filter(move |n| n.is_element() && n.tag_name().name() == name)
 }
 
 fn child<'a, 'input>(node: Node<'a, 'input>, name: &'a str) -> Option<Node<'a, 'input>> {
@@ -94,14 +110,6 @@ pub(crate) fn signature_lists(root: Node<'_, '_>) -> Vec<String> {
         .filter_map(|body| child(body, "Signatures"))
         .map(text_of)
         .filter(|path| !path.is_empty())
-        .collect()
-}
-
-/// The `DocRoot` paths of OFD.xml.
-pub(crate) fn doc_roots(root: Node<'_, '_>) -> Vec<String> {
-    children(root, "DocBody")
-        .filter_map(|body| child(body, "DocRoot"))
-        .map(text_of)
         .collect()
 }
 
@@ -195,7 +203,9 @@ pub(crate) fn signature_xml(root: Node<'_, '_>) -> SignatureXml {
             clip: a.attribute("Clip").map(str::to_owned),
         })
         .collect();
-    out.seal_base_loc = child(info, "Seal").and_then(|s| child(s, "BaseLoc")).map(text_of);
+    out.seal_base_loc = child(info, "Seal")
+        .and_then(|s| child(s, "BaseLoc"))
+        .map(text_of);
     out.signed_value = child(root, "SignedValue").map(text_of);
     out
 }
@@ -221,14 +231,18 @@ mod tests {
     #[test]
     fn deep_nesting_is_rejected() {
         let xml = "<a>".repeat(300) + &"</a>".repeat(300);
-        let error = parse_with(xml.as_bytes(), "t.xml", &Limits::default(), |_| Ok(())).unwrap_err();
+        let error =
+            parse_with(xml.as_bytes(), "t.xml", &Limits::default(), |_| Ok(())).unwrap_err();
         assert!(matches!(error, OfdError::XmlTooDeep { .. }));
     }
 
     #[test]
     fn signature_list_reads_entries() {
         let xml = br#"<ofd:Signatures xmlns:ofd="http://www.ofdspec.org/2016"><ofd:MaxSignId>4</ofd:MaxSignId><ofd:Signature ID="2" Type="Seal" BaseLoc="Sign_1/Signature.xml"/><ofd:Signature ID="3" BaseLoc="/Doc_0/Signs/Sign_0/Signature.xml"/></ofd:Signatures>"#;
-        let (max, entries) = parse_with(xml, "s.xml", &Limits::default(), |root| Ok(signature_list(root))).unwrap();
+        let (max, entries) = parse_with(xml, "s.xml", &Limits::default(), |root| {
+            Ok(signature_list(root))
+        })
+        .unwrap();
         assert_eq!(max.as_deref(), Some("4"));
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[1].kind, "Seal");
