@@ -54,6 +54,11 @@ enum eseal_result
    */
   ESEAL_RESULT_PARSE_ERROR = 200,
   /**
+   * The OFD package cannot be read: not a ZIP, over a size limit, a missing or escaping
+   * path, or malformed XML.
+   */
+  ESEAL_RESULT_OFD_INVALID = 201,
+  /**
    * A private key could not be read or used.
    */
   ESEAL_RESULT_KEY_INVALID = 300,

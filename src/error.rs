@@ -47,6 +47,10 @@ pub enum Error {
     #[error("random number generator failed")]
     Rng,
 
+    /// An OFD package cannot be read.
+    #[error(transparent)]
+    Ofd(#[from] crate::ofd::OfdError),
+
     /// Reading the data to sign failed.
     #[error("read failed: {0}")]
     Io(#[from] std::io::Error),

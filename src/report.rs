@@ -84,7 +84,7 @@ impl Check {
         Self::new(name, CheckStatus::NotChecked, message, message_zh)
     }
 
-    fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         json!({
             "name": self.name,
             "status": self.status.as_str(),
@@ -251,7 +251,7 @@ impl SealReport {
     }
 }
 
-fn findings_json(findings: &[Finding]) -> Vec<Value> {
+pub(crate) fn findings_json(findings: &[Finding]) -> Vec<Value> {
     findings
         .iter()
         .map(|f| {

@@ -189,10 +189,10 @@ fn verify_folder_lists_every_file() {
         text.lines()
             .filter(|l| l.starts_with("VALID") || l.starts_with("INVALID"))
             .count(),
-        17
+        24
     );
     assert!(
-        text.contains("summary: 9 valid, 8 invalid, 0 unreadable"),
+        text.contains("summary: 12 valid, 12 invalid, 0 unreadable"),
         "{text}"
     );
 
@@ -397,4 +397,36 @@ fn demo_runs_in_both_languages() {
         dir.join("transcript-tampered.txt").to_str().unwrap(),
     ]);
     assert_eq!(tampered.status.code(), Some(1));
+}
+
+#[test]
+fn verify_ofd_document() {
+    let valid = eseal(&["verify", &vector("ofd/koal-three-signatures.ofd")]);
+    assert_eq!(valid.status.code(), Some(0), "{}", stdout(&valid));
+    let tampered = eseal(&["verify", &vector("ofd/koal-tampered-content.ofd"), "--json"]);
+    assert_eq!(tampered.status.code(), Some(1));
+    let report = json(&tampered);
+    assert_eq!(report["kind"], "ofd");
+    assert_eq!(report["signatures"][0]["valid"], false);
+    assert_eq!(
+        report["signatures"][0]["failed_references"][0],
+        "/Doc_0/Pages/Page_0/Content.xml"
+    );
+    let with_data = eseal(&[
+        "verify",
+        &vector("ofd/koal-three-signatures.ofd"),
+        "--data",
+        &vector("seals/UserV4.esl"),
+    ]);
+    assert_eq!(with_data.status.code(), Some(2));
+    let inspected = eseal(&[
+        "inspect",
+        &vector("ofd/ofdrw-riding-seal-two-signatures.ofd"),
+    ]);
+    assert_eq!(inspected.status.code(), Some(0));
+    assert!(
+        stdout(&inspected).contains("Clip=\"0 0 8 40\""),
+        "{}",
+        stdout(&inspected)
+    );
 }

@@ -10,6 +10,9 @@ use super::output::print_findings;
 use super::{EXIT_VALID, fail, read_file};
 
 pub fn run(path: &Path, picture_out: Option<&Path>) -> u8 {
+    if super::verify::is_ofd(path) {
+        return inspect_ofd(path, picture_out);
+    }
     let bytes = match read_file(path) {
         Ok(bytes) => bytes,
         Err(message) => return fail(message),
@@ -224,4 +227,38 @@ fn print_ext_datas(ext_datas: &[eseal::seal::ExtData], indent: &str) {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lists the signatures of an OFD document: where each is, who made it and with which seal.
+fn inspect_ofd(path: &Path, picture_out: Option<&Path>) -> u8 {
+    if picture_out.is_some() {
+        return fail(t(
+            "--picture applies to a seal or signature file; extract Seal.esl or SignedValue.dat from the OFD first",
+            "--picture 只用于印章或签章数据文件；请先从 OFD 中取出 Seal.esl 或 SignedValue.dat",
+        ));
+    }
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return fail(format!("{}: {e}", path.display())),
+    };
+    let options = eseal::VerifyOptions::default();
+    let report = match eseal::ofd::verify_ofd(
+        std::io::BufReader::new(file),
+        &options,
+        eseal::ofd::Limits::default(),
+    ) {
+        Ok(report) => report,
+        Err(e) => return fail(format!("{}: {e}", path.display())),
+    };
+    outln!(
+        "{}: {}",
+        path.display(),
+        t("OFD document, {} signatures", "OFD 文档，{} 个签章")
+            .replace("{}", &report.signatures.len().to_string())
+    );
+    for signature in &report.signatures {
+        super::output::print_ofd_signature(signature);
+        print_findings(&signature.findings, "    ");
+    }
+    EXIT_VALID
 }

@@ -105,3 +105,82 @@ pub fn print_signature_report(path: &str, report: &SignatureReport) {
     print_checks(&report.checks, "  ");
     print_findings(&report.findings, "  ");
 }
+
+pub fn print_ofd_report(path: &str, report: &eseal::ofd::OfdReport) {
+    outln!(
+        "{}: {} {}",
+        path,
+        t("OFD document", "OFD 文档"),
+        verdict(report.valid)
+    );
+    if report.signatures.is_empty() {
+        outln!(
+            "  {}",
+            t("the document has no signatures", "文档中没有签章")
+        );
+    }
+    for signature in &report.signatures {
+        print_ofd_signature(signature);
+        print_checks(&signature.checks, "    ");
+        if !signature.failed_references.is_empty() {
+            outln!(
+                "    {}",
+                t("References that do not match:", "不一致的 Reference：")
+            );
+            for path in &signature.failed_references {
+                outln!("      {path}");
+            }
+        }
+        for error in &signature.errors {
+            outln!("    {}{error}", t("error: ", "错误："));
+        }
+        print_findings(&signature.findings, "    ");
+    }
+}
+
+/// Prints what identifies one OFD signature: its ID, type, provider, time, seal and annotations.
+pub fn print_ofd_signature(signature: &eseal::ofd::OfdSignatureReport) {
+    outln!(
+        "  {} {} (Type={}, /{}): {}",
+        t("signature", "签章"),
+        signature.id,
+        signature.signature_type,
+        signature.path,
+        verdict(signature.valid)
+    );
+    if let Some(provider) = &signature.provider {
+        outln!(
+            "    Provider {} {} {}",
+            provider.name,
+            provider.version.as_deref().unwrap_or(""),
+            provider.company.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(time) = &signature.signature_date_time {
+        outln!("    SignatureDateTime {time}");
+    }
+    if let Some(core) = &signature.signature {
+        outln!(
+            "    {} {}",
+            t("signing time", "签章时间"),
+            core.signing_time
+        );
+        if let Some(signer) = &core.signer {
+            outln!("    {} {signer}", t("signer", "签章者"));
+        }
+        print_seal_summary(&core.seal, "    ");
+    }
+    for annot in &signature.stamp_annots {
+        outln!(
+            "    StampAnnot PageRef={} Boundary=\"{}\"{}",
+            annot.page_ref,
+            annot.boundary,
+            annot
+                .clip
+                .as_deref()
+                .map(|c| format!(" Clip=\"{c}\""))
+                .unwrap_or_default()
+        );
+    }
+    outln!("    References {}", signature.references);
+}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use eseal::{Decoded, SignedData, Time, VerifyOptions};
 
 use super::lang::t;
-use super::output::{print_seal_report, print_signature_report, verdict};
+use super::output::{print_ofd_report, print_seal_report, print_signature_report, verdict};
 use super::{EXIT_INVALID, EXIT_USAGE, EXIT_VALID, fail, read_file};
 
 /// Arguments of `eseal verify`.
@@ -56,6 +56,15 @@ pub fn run(args: &VerifyArgs) -> u8 {
             ));
         }
         return verify_folder(&args.path, &options, args.json);
+    }
+    if is_ofd(&args.path) {
+        if args.data.is_some() || args.at.is_some() {
+            return fail(t(
+                "--data and --at do not apply to an OFD document: its signatures cover its own files and are checked at their signing times",
+                "--data 和 --at 不适用于 OFD 文档：其签章保护文档自身的文件，并按各自的签章时间验证",
+            ));
+        }
+        return verify_ofd_file(&args.path, &options, args.json);
     }
     let bytes = match read_file(&args.path) {
         Ok(bytes) => bytes,
@@ -148,6 +157,68 @@ fn verify_bytes(
     })
 }
 
+/// Tells whether a file is a ZIP package (an OFD document) from its first bytes.
+pub fn is_ofd(path: &Path) -> bool {
+    use std::io::Read;
+
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04"
+}
+
+/// Verifies an OFD document, streaming its entries from the file.
+fn verify_ofd_file(path: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
+    let display = path.display().to_string();
+    match ofd_outcome(&display, path, options, !as_json) {
+        Ok(outcome) => {
+            if as_json {
+                outln!(
+                    "{}",
+                    serde_json::to_string_pretty(&outcome.json).unwrap_or_default()
+                );
+            }
+            if outcome.valid {
+                EXIT_VALID
+            } else {
+                EXIT_INVALID
+            }
+        }
+        Err(message) => {
+            if as_json {
+                outln!(
+                    "{}",
+                    json!({"kind": "ofd", "valid": false, "error": message})
+                );
+            }
+            fail(format!("{display}: {message}"))
+        }
+    }
+}
+
+fn ofd_outcome(
+    display: &str,
+    path: &Path,
+    options: &VerifyOptions,
+    print: bool,
+) -> Result<Outcome, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let report = eseal::ofd::verify_ofd(
+        std::io::BufReader::new(file),
+        options,
+        eseal::ofd::Limits::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    if print {
+        print_ofd_report(display, &report);
+    }
+    Ok(Outcome {
+        valid: report.valid,
+        json: report.to_json(),
+    })
+}
+
 fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
     let mut files = Vec::new();
     if let Err(e) = collect(root, &mut files, 0) {
@@ -158,11 +229,15 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
     let mut entries = Vec::new();
     for path in &files {
         let display = path.display().to_string();
-        let result = read_file(path).and_then(|bytes| {
-            // A SignedValue.dat next to a Signature.xml signs that file (OFD layout).
-            let data = signed_data_beside(path);
-            verify_bytes(&display, &bytes, data.as_deref(), options, false)
-        });
+        let result = if is_ofd(path) {
+            ofd_outcome(&display, path, options, false)
+        } else {
+            read_file(path).and_then(|bytes| {
+                // A SignedValue.dat next to a Signature.xml signs that file (OFD layout).
+                let data = signed_data_beside(path);
+                verify_bytes(&display, &bytes, data.as_deref(), options, false)
+            })
+        };
         match result {
             Ok(outcome) => {
                 if outcome.valid {
@@ -224,6 +299,18 @@ fn verify_folder(root: &Path, options: &VerifyOptions, as_json: bool) -> u8 {
 
 /// Names the failed checks of a report, for the one-line folder listing.
 fn summary_line(report: &Value) -> String {
+    if report["kind"] == "ofd" {
+        let signatures = report["signatures"].as_array().cloned().unwrap_or_default();
+        let invalid = signatures.iter().filter(|s| s["valid"] != true).count();
+        return format!(
+            "{} {} {}, {} {}",
+            t("OFD,", "OFD，"),
+            signatures.len(),
+            t("signatures", "个签章"),
+            invalid,
+            t("invalid", "个无效")
+        );
+    }
     let checks = report["checks"]
         .as_array()
         .cloned()
@@ -280,5 +367,5 @@ fn is_candidate(path: &Path) -> bool {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    matches!(extension.as_str(), "esl" | "dat" | "ses" | "sig")
+    matches!(extension.as_str(), "esl" | "dat" | "ses" | "sig" | "ofd")
 }

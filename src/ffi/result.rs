@@ -24,6 +24,9 @@ pub enum eseal_result {
 
     /// The bytes are not a well-formed seal or signature.
     ParseError = 200,
+    /// The OFD package cannot be read: not a ZIP, over a size limit, a missing or escaping
+    /// path, or malformed XML.
+    OfdInvalid = 201,
 
     /// A private key could not be read or used.
     KeyInvalid = 300,
@@ -79,6 +82,7 @@ impl From<&Error> for eseal_result {
             Error::SignatureInvalid => Self::SignatureInvalid,
             Error::Rng => Self::RngFailed,
             Error::Io(_) => Self::Io,
+            Error::Ofd(_) => Self::OfdInvalid,
         }
     }
 }
@@ -101,6 +105,7 @@ pub extern "C" fn eseal_result_message(result: u32) -> *const c_char {
         103 => b"internal error (panic) in eseal; the call had no effect\0",
         104 => b"reading data failed\0",
         200 => b"the bytes are not a well-formed seal or signature\0",
+        201 => b"the OFD package cannot be read\0",
         300 => b"the private key is invalid\0",
         301 => b"the certificate is invalid\0",
         302 => b"the random number generator failed\0",
