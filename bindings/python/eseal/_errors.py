@@ -17,6 +17,7 @@ class Result(enum.IntEnum):
     PANIC = 103
     IO = 104
     PARSE_ERROR = 200
+    OFD_INVALID = 201
     KEY_INVALID = 300
     CERTIFICATE_INVALID = 301
     RNG_FAILED = 302
@@ -82,7 +83,9 @@ class EsealIOError(EsealError):
 
 
 class ParseError(EsealError, ValueError):
-    """The bytes are not a well-formed seal or signature. Code 200."""
+    """The bytes are not a well-formed seal or signature (code 200), or an OFD package cannot
+    be read (code 201).
+    """
 
 
 class CryptoMaterialError(EsealError, ValueError):

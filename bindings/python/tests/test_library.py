@@ -97,6 +97,7 @@ def test_error_classes_by_family() -> None:
         103: eseal.PanicError,
         104: eseal.EsealIOError,
         200: eseal.ParseError,
+        201: eseal.ParseError,
         300: eseal.CryptoMaterialError,
         302: eseal.CryptoMaterialError,
         400: eseal.EncodeError,
