@@ -26,6 +26,11 @@ public final class EsealException extends RuntimeException {
     public static final int IO = 104;
     /** The bytes are not a well-formed seal or signature. */
     public static final int PARSE_ERROR = 200;
+    /**
+     * The OFD package cannot be read: not a ZIP, over a size limit, a missing or escaping path,
+     * or malformed XML.
+     */
+    public static final int OFD_INVALID = 201;
     /** A private key could not be read or used. */
     public static final int KEY_INVALID = 300;
     /** A certificate could not be read. */

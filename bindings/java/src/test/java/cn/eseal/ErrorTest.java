@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -401,6 +405,23 @@ class ErrorTest {
         // The library still works after the panics.
         try (Seal seal = TestSeals.userSeal()) {
             assertTrue(seal.verify(SIGNING_TIME).isValid());
+        }
+    }
+
+    @Test
+    void resultCodesMatchLibrary() throws IllegalAccessException {
+        Map<Integer, String> named = new TreeMap<>();
+        for (Field field : EsealException.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+                named.put(field.getInt(null), field.getName());
+            }
+        }
+        String unknown = EsealException.describe(9999);
+        for (int code = 0; code < 1000; code++) {
+            boolean known = !EsealException.describe(code).equals(unknown);
+            assertEquals(known, named.containsKey(code),
+                    "code " + code + " (" + EsealException.describe(code) + "): the library"
+                            + " and the EsealException constants " + named + " disagree");
         }
     }
 
