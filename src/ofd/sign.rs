@@ -52,7 +52,13 @@ impl StampPlacement {
     /// Splits a riding seal across `pages` (first to last, inclusive) at the right edge of
     /// pages `page_width` millimetres wide: page k of n shows the k-th vertical slice of the
     /// seal, flush with the edge, so that the slices join when the pages are fanned out.
-    pub fn riding(pages: std::ops::RangeInclusive<usize>, page_width: f64, y: f64, width: f64, height: f64) -> Vec<Self> {
+    pub fn riding(
+        pages: std::ops::RangeInclusive<usize>,
+        page_width: f64,
+        y: f64,
+        width: f64,
+        height: f64,
+    ) -> Vec<Self> {
         let count = pages.clone().count().max(1) as f64;
         let slice = width / count;
         pages
@@ -113,7 +119,14 @@ pub struct OfdSignOutcome {
 ///
 /// The seal, key and certificate are checked as [`SignatureBuilder`] checks them, so a
 /// signature a verifier would reject is never written.
-pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(input: R, output: W, seal: &Seal, key: &PrivateKey, cert: &Certificate, options: &OfdSignOptions) -> Result<OfdSignOutcome, Error> {
+pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(
+    input: R,
+    output: W,
+    seal: &Seal,
+    key: &PrivateKey,
+    cert: &Certificate,
+    options: &OfdSignOptions,
+) -> Result<OfdSignOutcome, Error> {
     if options.placements.is_empty() {
         return Err(Error::Encode {
             field: "StampAnnot",
@@ -136,7 +149,9 @@ pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(input: R, output: W, seal: &Sea
             empty_list()
         }
     };
-    let (max_sign_id, entries) = xml::parse_with(&list_xml, &layout.list_path, &limits, |root| Ok(xml::signature_list(root)))?;
+    let (max_sign_id, entries) = xml::parse_with(&list_xml, &layout.list_path, &limits, |root| {
+        Ok(xml::signature_list(root))
+    })?;
     let id = next_id(max_sign_id.as_deref(), &entries);
     let folder = next_sign_folder(&package, &signs_dir);
     let signature_path = format!("{folder}/Signature.xml");
@@ -146,10 +161,17 @@ pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(input: R, output: W, seal: &Sea
     // Page object IDs for the StampAnnots.
     let mut annots = Vec::new();
     for (n, placement) in options.placements.iter().enumerate() {
-        let page_id = layout.page_ids.get(placement.page.wrapping_sub(1)).ok_or_else(|| Error::Encode {
-            field: "StampAnnot.PageRef",
-            reason: format!("page {} does not exist; the document has {} pages", placement.page, layout.page_ids.len()),
-        })?;
+        let page_id = layout
+            .page_ids
+            .get(placement.page.wrapping_sub(1))
+            .ok_or_else(|| Error::Encode {
+                field: "StampAnnot.PageRef",
+                reason: format!(
+                    "page {} does not exist; the document has {} pages",
+                    placement.page,
+                    layout.page_ids.len()
+                ),
+            })?;
         annots.push((n + 1, page_id.clone(), placement));
     }
 
@@ -214,11 +236,17 @@ struct Layout {
 
 fn read_layout<R: Read + Seek>(package: &mut Package<R>, ofd_xml: &[u8]) -> Result<Layout, Error> {
     let limits = package.limits;
-    let (lists, roots) = xml::parse_with(ofd_xml, "OFD.xml", &limits, |root| Ok((xml::signature_lists(root), xml::doc_roots(root))))?;
-    let doc_root = roots.first().ok_or_else(|| OfdError::Missing("OFD.xml DocRoot".into()))?;
+    let (lists, roots) = xml::parse_with(ofd_xml, "OFD.xml", &limits, |root| {
+        Ok((xml::signature_lists(root), xml::doc_roots(root)))
+    })?;
+    let doc_root = roots
+        .first()
+        .ok_or_else(|| OfdError::Missing("OFD.xml DocRoot".into()))?;
     let document_path = resolve("", doc_root)?;
     let document = package.read(&document_path, limits.max_xml_bytes)?;
-    let page_ids = xml::parse_with(&document, &document_path, &limits, |root| Ok(xml::page_ids(root)))?;
+    let page_ids = xml::parse_with(&document, &document_path, &limits, |root| {
+        Ok(xml::page_ids(root))
+    })?;
     let (list_path, list_xml) = match lists.first() {
         Some(list) => {
             let path = resolve("", list)?;
@@ -227,11 +255,19 @@ fn read_layout<R: Read + Seek>(package: &mut Package<R>, ofd_xml: &[u8]) -> Resu
         }
         None => {
             let doc_dir = parent(&document_path);
-            let path = if doc_dir.is_empty() { "Signs/Signatures.xml".to_owned() } else { format!("{doc_dir}/Signs/Signatures.xml") };
+            let path = if doc_dir.is_empty() {
+                "Signs/Signatures.xml".to_owned()
+            } else {
+                format!("{doc_dir}/Signs/Signatures.xml")
+            };
             (path, None)
         }
     };
-    Ok(Layout { list_path, list_xml, page_ids })
+    Ok(Layout {
+        list_path,
+        list_xml,
+        page_ids,
+    })
 }
 
 fn empty_list() -> Vec<u8> {
@@ -253,18 +289,35 @@ fn next_id(max_sign_id: Option<&str>, entries: &[xml::ListEntry]) -> String {
 fn next_sign_folder<R: Read + Seek>(package: &Package<R>, signs_dir: &str) -> String {
     let names = package.file_names();
     (0..)
-        .map(|n| if signs_dir.is_empty() { format!("Sign_{n}") } else { format!("{signs_dir}/Sign_{n}") })
-        .find(|folder| !names.iter().any(|name| name.starts_with(&format!("{folder}/"))))
+        .map(|n| {
+            if signs_dir.is_empty() {
+                format!("Sign_{n}")
+            } else {
+                format!("{signs_dir}/Sign_{n}")
+            }
+        })
+        .find(|folder| {
+            !names
+                .iter()
+                .any(|name| name.starts_with(&format!("{folder}/")))
+        })
         .unwrap_or_else(|| format!("{signs_dir}/Sign_new"))
 }
 
 /// Escapes text for an XML attribute value or element content.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn millimetres(values: &[f64; 4]) -> String {
-    values.iter().map(|v| format!("{}", (v * 1000.0).round() / 1000.0)).collect::<Vec<_>>().join(" ")
+    values
+        .iter()
+        .map(|v| format!("{}", (v * 1000.0).round() / 1000.0))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 struct SignatureXmlParts<'a> {
@@ -280,7 +333,9 @@ struct SignatureXmlParts<'a> {
 fn signature_xml(parts: &SignatureXmlParts<'_>) -> Vec<u8> {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<ofd:Signature xmlns:ofd=\"{OFD_NAMESPACE}\"><ofd:SignedInfo>"));
+    out.push_str(&format!(
+        "<ofd:Signature xmlns:ofd=\"{OFD_NAMESPACE}\"><ofd:SignedInfo>"
+    ));
     out.push_str(&format!(
         "<ofd:Provider ProviderName=\"{}\" Version=\"{}\" Company=\"{}\"/>",
         escape(parts.provider_name),
@@ -291,7 +346,9 @@ fn signature_xml(parts: &SignatureXmlParts<'_>) -> Vec<u8> {
     let time = parts.time.to_string();
     // SignatureDateTime in the UTC GeneralizedTime form that GOMAIN and KingGrid write.
     let compact: String = time.chars().filter(|c| c.is_ascii_digit()).collect();
-    out.push_str(&format!("<ofd:SignatureDateTime>{compact}Z</ofd:SignatureDateTime>"));
+    out.push_str(&format!(
+        "<ofd:SignatureDateTime>{compact}Z</ofd:SignatureDateTime>"
+    ));
     out.push_str("<ofd:References CheckMethod=\"1.2.156.10197.1.401\">");
     for (path, digest) in parts.references {
         out.push_str(&format!(
@@ -302,16 +359,26 @@ fn signature_xml(parts: &SignatureXmlParts<'_>) -> Vec<u8> {
     }
     out.push_str("</ofd:References>");
     for (id, page_id, placement) in parts.annots {
-        let clip = placement.clip.as_ref().map(|c| format!(" Clip=\"{}\"", millimetres(c))).unwrap_or_default();
+        let clip = placement
+            .clip
+            .as_ref()
+            .map(|c| format!(" Clip=\"{}\"", millimetres(c)))
+            .unwrap_or_default();
         out.push_str(&format!(
             "<ofd:StampAnnot ID=\"{id}\" PageRef=\"{}\" Boundary=\"{}\"{clip}/>",
             escape(page_id),
             millimetres(&placement.boundary)
         ));
     }
-    out.push_str(&format!("<ofd:Seal><ofd:BaseLoc>/{}</ofd:BaseLoc></ofd:Seal>", escape(parts.seal_path)));
+    out.push_str(&format!(
+        "<ofd:Seal><ofd:BaseLoc>/{}</ofd:BaseLoc></ofd:Seal>",
+        escape(parts.seal_path)
+    ));
     out.push_str("</ofd:SignedInfo>");
-    out.push_str(&format!("<ofd:SignedValue>/{}</ofd:SignedValue>", escape(parts.value_path)));
+    out.push_str(&format!(
+        "<ofd:SignedValue>/{}</ofd:SignedValue>",
+        escape(parts.value_path)
+    ));
     out.push_str("</ofd:Signature>");
     out.into_bytes()
 }
@@ -322,20 +389,41 @@ fn add_list_to_ofd_xml(ofd_xml: &[u8], list_path: &str) -> Result<Vec<u8>, Error
     let (position, prefix) = xml::parse_with(ofd_xml, "OFD.xml", &limits, |root| {
         xml::doc_root_end(root).ok_or_else(|| OfdError::Missing("OFD.xml DocRoot".into()))
     })?;
-    let text = std::str::from_utf8(ofd_xml).map_err(|_| OfdError::Xml { path: "OFD.xml".into(), reason: "not UTF-8".into() })?;
+    let text = std::str::from_utf8(ofd_xml).map_err(|_| OfdError::Xml {
+        path: "OFD.xml".into(),
+        reason: "not UTF-8".into(),
+    })?;
     let offset = text.len() - text.trim_start_matches('\u{feff}').len();
     let at = position + offset;
-    let element = format!("<{prefix}Signatures>/{}</{prefix}Signatures>", escape(list_path));
+    let element = format!(
+        "<{prefix}Signatures>/{}</{prefix}Signatures>",
+        escape(list_path)
+    );
     Ok([&ofd_xml[..at], element.as_bytes(), &ofd_xml[at..]].concat())
 }
 
 /// Adds an entry to Signatures.xml and raises MaxSignId, keeping everything else as written.
-fn add_list_entry(list_xml: &[u8], list_path: &str, id: &str, signature_path: &str, limits: &Limits) -> Result<Vec<u8>, Error> {
-    let text = std::str::from_utf8(list_xml).map_err(|_| OfdError::Xml { path: list_path.into(), reason: "not UTF-8".into() })?;
-    let edits = xml::parse_with(list_xml, list_path, limits, |root| Ok(xml::list_edit_points(root)))?;
+fn add_list_entry(
+    list_xml: &[u8],
+    list_path: &str,
+    id: &str,
+    signature_path: &str,
+    limits: &Limits,
+) -> Result<Vec<u8>, Error> {
+    let text = std::str::from_utf8(list_xml).map_err(|_| OfdError::Xml {
+        path: list_path.into(),
+        reason: "not UTF-8".into(),
+    })?;
+    let edits = xml::parse_with(list_xml, list_path, limits, |root| {
+        Ok(xml::list_edit_points(root))
+    })?;
     let offset = text.len() - text.trim_start_matches('\u{feff}').len();
     let prefix = &edits.prefix;
-    let entry = format!("<{prefix}Signature ID=\"{}\" Type=\"Seal\" BaseLoc=\"/{}\"/>", escape(id), escape(signature_path));
+    let entry = format!(
+        "<{prefix}Signature ID=\"{}\" Type=\"Seal\" BaseLoc=\"/{}\"/>",
+        escape(id),
+        escape(signature_path)
+    );
     let mut out = String::with_capacity(text.len() + entry.len() + 32);
     match edits.max_sign_id_text {
         Some(range) => {
@@ -353,8 +441,18 @@ fn add_list_entry(list_xml: &[u8], list_path: &str, id: &str, signature_path: &s
     Ok(out.into_bytes())
 }
 
-fn write_package<R: Read + Seek, W: Write + Seek>(package: &mut Package<R>, output: W, replaced: &BTreeMap<String, Vec<u8>>, new_entries: &[(String, Vec<u8>)]) -> Result<(), Error> {
-    let zip_error = |e: zip::result::ZipError| Error::from(OfdError::Corrupt { path: "output".into(), reason: e.to_string() });
+fn write_package<R: Read + Seek, W: Write + Seek>(
+    package: &mut Package<R>,
+    output: W,
+    replaced: &BTreeMap<String, Vec<u8>>,
+    new_entries: &[(String, Vec<u8>)],
+) -> Result<(), Error> {
+    let zip_error = |e: zip::result::ZipError| {
+        Error::from(OfdError::Corrupt {
+            path: "output".into(),
+            reason: e.to_string(),
+        })
+    };
     let mut writer = ZipWriter::new(output);
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut written_replacements = Vec::new();
@@ -362,22 +460,34 @@ fn write_package<R: Read + Seek, W: Write + Seek>(package: &mut Package<R>, outp
         let name = package.name_of(index).map(str::to_owned);
         match name {
             Some(name) if replaced.contains_key(&name) => {
-                writer.start_file(name.as_str(), options).map_err(zip_error)?;
+                writer
+                    .start_file(name.as_str(), options)
+                    .map_err(zip_error)?;
                 writer.write_all(&replaced[&name]).map_err(Error::Io)?;
                 written_replacements.push(name);
             }
             _ => {
-                let file = package.archive_mut().by_index_raw(index).map_err(zip_error)?;
+                let file = package
+                    .archive_mut()
+                    .by_index_raw(index)
+                    .map_err(zip_error)?;
                 writer.raw_copy_file(file).map_err(zip_error)?;
             }
         }
     }
-    for (name, bytes) in replaced.iter().filter(|(n, _)| !written_replacements.contains(n)) {
-        writer.start_file(name.as_str(), options).map_err(zip_error)?;
+    for (name, bytes) in replaced
+        .iter()
+        .filter(|(n, _)| !written_replacements.contains(n))
+    {
+        writer
+            .start_file(name.as_str(), options)
+            .map_err(zip_error)?;
         writer.write_all(bytes).map_err(Error::Io)?;
     }
     for (name, bytes) in new_entries {
-        writer.start_file(name.as_str(), options).map_err(zip_error)?;
+        writer
+            .start_file(name.as_str(), options)
+            .map_err(zip_error)?;
         writer.write_all(bytes).map_err(Error::Io)?;
     }
     writer.finish().map_err(zip_error)?;
@@ -400,7 +510,11 @@ mod tests {
 
     #[test]
     fn next_id_follows_the_highest() {
-        let entry = |id: &str| xml::ListEntry { id: id.into(), kind: "Seal".into(), base_loc: String::new() };
+        let entry = |id: &str| xml::ListEntry {
+            id: id.into(),
+            kind: "Seal".into(),
+            base_loc: String::new(),
+        };
         assert_eq!(next_id(Some("2"), &[entry("1")]), "3");
         assert_eq!(next_id(Some("4"), &[entry("2"), entry("7")]), "8");
         assert_eq!(next_id(None, &[entry("s001")]), "1");
@@ -410,10 +524,19 @@ mod tests {
     fn list_entry_is_added_and_max_raised() {
         let list = br#"<?xml version="1.0" encoding="UTF-8"?>
 <ofd:Signatures xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Signature ID="1" Type="Seal" BaseLoc="/Doc_0/Signs/Sign_0/Signature.xml"/><ofd:MaxSignId>2</ofd:MaxSignId></ofd:Signatures>"#;
-        let out = add_list_entry(list, "Doc_0/Signs/Signatures.xml", "3", "Doc_0/Signs/Sign_1/Signature.xml", &Limits::default()).unwrap();
+        let out = add_list_entry(
+            list,
+            "Doc_0/Signs/Signatures.xml",
+            "3",
+            "Doc_0/Signs/Sign_1/Signature.xml",
+            &Limits::default(),
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("<ofd:MaxSignId>3</ofd:MaxSignId>"), "{text}");
         assert!(text.ends_with(r#"<ofd:Signature ID="3" Type="Seal" BaseLoc="/Doc_0/Signs/Sign_1/Signature.xml"/></ofd:Signatures>"#), "{text}");
-        assert!(text.contains(r#"<ofd:Signature ID="1" Type="Seal" BaseLoc="/Doc_0/Signs/Sign_0/Signature.xml"/>"#));
+        assert!(text.contains(
+            r#"<ofd:Signature ID="1" Type="Seal" BaseLoc="/Doc_0/Signs/Sign_0/Signature.xml"/>"#
+        ));
     }
 }

@@ -124,14 +124,21 @@ pub(crate) fn doc_roots(root: Node<'_, '_>) -> Vec<String> {
 /// The IDs of the Page objects of Document.xml, in page order.
 pub(crate) fn page_ids(root: Node<'_, '_>) -> Vec<String> {
     child(root, "Pages")
-        .map(|pages| children(pages, "Page").map(|p| p.attribute("ID").unwrap_or("").to_owned()).collect())
+        .map(|pages| {
+            children(pages, "Page")
+                .map(|p| p.attribute("ID").unwrap_or("").to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// The namespace prefix of an element as written, with its colon (`ofd:`), or empty.
 fn prefix_of(node: Node<'_, '_>) -> String {
     let source = &node.document().input_text()[node.range()];
-    let name: String = source[1..].chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
+    let name: String = source[1..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
     match name.split_once(':') {
         Some((prefix, _)) => format!("{prefix}:"),
         None => String::new(),
@@ -159,7 +166,10 @@ pub(crate) fn list_edit_points(root: Node<'_, '_>) -> ListEditPoints {
     let text = root.document().input_text();
     let range = root.range();
     let end_tag_start = text[..range.end].rfind("</").unwrap_or(range.end);
-    let max_sign_id_text = child(root, "MaxSignId").and_then(|m| m.first_child()).filter(|t| t.is_text()).map(|t| t.range());
+    let max_sign_id_text = child(root, "MaxSignId")
+        .and_then(|m| m.first_child())
+        .filter(|t| t.is_text())
+        .map(|t| t.range());
     ListEditPoints {
         prefix: prefix_of(root),
         max_sign_id_text,
