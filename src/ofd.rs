@@ -9,11 +9,13 @@
 
 mod package;
 mod report;
+mod sign;
 mod verify;
 mod xml;
 
 pub use package::Limits;
 pub use report::{OfdReport, OfdSignatureReport};
+pub use sign::{OfdSignOptions, OfdSignOutcome, StampPlacement, sign_ofd};
 pub use verify::verify_ofd;
 pub use xml::{Provider, StampAnnot};
 

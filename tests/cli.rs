@@ -430,3 +430,53 @@ fn verify_ofd_document() {
         stdout(&inspected)
     );
 }
+
+#[test]
+fn sign_ofd_document_with_vector_keys() {
+    let dir = scratch("cli-ofd-sign");
+    let keys = common::vectors().join("keys");
+    let key = |name: &str| keys.join(name).display().to_string();
+    let out = dir.join("signed.ofd");
+    let base = [
+        "sign".to_owned(),
+        vector("ofd/ofdrw-hello.ofd"),
+        "--seal".into(),
+        vector("seals/UserV4.esl"),
+        "--key".into(),
+        key("USER.key.pem"),
+        "--cert".into(),
+        key("USER.cert.pem"),
+        "--time".into(),
+        "2021-06-01".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        eseal(&args)
+    };
+    let signed = run(&["--page", "1", "--at", "100,150"]);
+    assert_eq!(
+        signed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    let report = json(&eseal(&["verify", out.to_str().unwrap(), "--json"]));
+    let signatures = report["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 2);
+    assert_eq!(signatures[1]["valid"], true);
+    assert_eq!(
+        signatures[1]["stamp_annots"][0]["boundary"],
+        "100 150 40 40"
+    );
+
+    std::fs::remove_file(&out).unwrap();
+    let missing_page = run(&["--page", "7", "--at", "100,150"]);
+    assert_eq!(missing_page.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing_page.stderr).contains("page 7 does not exist"));
+    assert!(!out.exists(), "a refused signature leaves no output file");
+    let bad_position = run(&["--page", "1", "--at", "left"]);
+    assert_eq!(bad_position.status.code(), Some(2));
+}

@@ -63,6 +63,9 @@ pub struct SealCreateArgs {
 /// Arguments of `eseal sign`.
 #[derive(Debug, Args)]
 pub struct SignArgs {
+    /// An OFD document to sign (with --page and --at); leave out to sign --data instead.
+    #[arg(value_name = "DOC.ofd")]
+    document: Option<PathBuf>,
     /// The seal to sign with (.esl).
     #[arg(long, value_name = "FILE")]
     seal: PathBuf,
@@ -72,9 +75,28 @@ pub struct SignArgs {
     /// The signer's certificate (PEM or DER); it must be in the seal's certList.
     #[arg(long, value_name = "FILE")]
     cert: PathBuf,
-    /// The data to sign, read as a stream.
+    /// The data to sign, read as a stream (when no OFD document is given).
     #[arg(long, value_name = "FILE")]
-    data: PathBuf,
+    data: Option<PathBuf>,
+    /// OFD: the page to stamp, counting from 1.
+    #[arg(long, value_name = "N")]
+    page: Option<usize>,
+    /// OFD: the stamp's top-left corner on the page, in millimetres (for a riding seal, only Y
+    /// is used).
+    #[arg(long = "at", value_name = "X,Y")]
+    position: Option<String>,
+    /// OFD: the stamp's size in millimetres; the seal picture's size by default.
+    #[arg(long, value_name = "W,H")]
+    size: Option<String>,
+    /// OFD: a riding seal (骑缝章) split across these pages at their right edge, e.g. 1-5.
+    #[arg(long, value_name = "FIRST-LAST")]
+    riding: Option<String>,
+    /// OFD: page width in millimetres for a riding seal.
+    #[arg(long, default_value_t = 210.0)]
+    page_width: f64,
+    /// OFD: also protect Signatures.xml, so that any later signature invalidates this one.
+    #[arg(long)]
+    protect_signatures: bool,
     /// The signing time; now by default. Accepts 2025-06-01T08:00:00+08:00, 2025-06-01 or
     /// 20250601000000Z; a time without a zone is UTC.
     #[arg(long, value_name = "TIME")]
@@ -82,9 +104,9 @@ pub struct SignArgs {
     /// The propertyInfo text (for OFD, the path of Signature.xml).
     #[arg(long, default_value = "")]
     property_info: String,
-    /// Output file for the DER SES_Signature.
+    /// Output file: the DER SES_Signature, or the signed OFD (DOC.signed.ofd by default).
     #[arg(long, short, value_name = "FILE")]
-    out: PathBuf,
+    out: Option<PathBuf>,
 }
 
 pub fn create_seal(args: &SealCreateArgs) -> u8 {
@@ -139,6 +161,15 @@ fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
 }
 
 pub fn sign(args: &SignArgs) -> u8 {
+    if let Some(document) = &args.document {
+        return sign_ofd_document(args, document);
+    }
+    let (Some(data_path), Some(out)) = (&args.data, &args.out) else {
+        return fail(t(
+            "give --data FILE and --out FILE, or an OFD document with --page and --at",
+            "请给出 --data 文件和 --out 文件，或给出 OFD 文档及 --page 和 --at",
+        ));
+    };
     let result = (|| -> Result<usize, String> {
         let seal_bytes = read_file(&args.seal)?;
         let seal = match eseal::decode(&seal_bytes) {
@@ -163,12 +194,12 @@ pub fn sign(args: &SignArgs) -> u8 {
             builder = builder.time(parse_time(text)?);
         }
         let data =
-            std::fs::File::open(&args.data).map_err(|e| format!("{}: {e}", args.data.display()))?;
+            std::fs::File::open(data_path).map_err(|e| format!("{}: {e}", data_path.display()))?;
         let signature =
             builder
                 .sign_reader(std::io::BufReader::new(data))
                 .map_err(|e| match e {
-                    eseal::Error::Io(io) => format!("{}: {io}", args.data.display()),
+                    eseal::Error::Io(io) => format!("{}: {io}", data_path.display()),
                     eseal::Error::SigningRefused(reason) if args.time.is_none() => format!(
                         "{} {reason}; {}",
                         t("signing refused:", "拒绝签章："),
@@ -179,7 +210,7 @@ pub fn sign(args: &SignArgs) -> u8 {
                     ),
                     other => other.to_string(),
                 })?;
-        write(&args.out, signature.as_der())?;
+        write(out, signature.as_der())?;
         Ok(signature.as_der().len())
     })();
     match result {
@@ -187,8 +218,138 @@ pub fn sign(args: &SignArgs) -> u8 {
             outln!(
                 "{} {} ({size} {})",
                 t("signature written to", "签章数据已写入"),
-                args.out.display(),
+                out.display(),
                 t("bytes", "字节")
+            );
+            EXIT_VALID
+        }
+        Err(message) => fail(message),
+    }
+}
+
+/// Reads "A,B" as two millimetre values.
+fn pair(text: &str, option: &str) -> Result<(f64, f64), String> {
+    let parsed = text
+        .split_once(',')
+        .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
+        .filter(|(a, b)| a.is_finite() && b.is_finite() && *a >= 0.0 && *b >= 0.0);
+    parsed.ok_or_else(|| {
+        format!(
+            "{option} {text:?}: {}",
+            t(
+                "expected two non-negative numbers in millimetres, such as 100,150",
+                "应为两个非负的毫米数，例如 100,150"
+            )
+        )
+    })
+}
+
+fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
+    use eseal::ofd::{OfdSignOptions, StampPlacement};
+
+    let result = (|| -> Result<(PathBuf, eseal::ofd::OfdSignOutcome), String> {
+        if args.data.is_some() {
+            return Err(t(
+                "--data does not apply to an OFD document",
+                "--data 不适用于 OFD 文档",
+            )
+            .to_owned());
+        }
+        let seal_bytes = read_file(&args.seal)?;
+        let seal =
+            Seal::from_der(&seal_bytes).map_err(|e| format!("{}: {e}", args.seal.display()))?;
+        let key = load_key(&args.key)?;
+        let cert = load_cert(&args.cert)?;
+        let position = args.position.as_deref().ok_or_else(|| {
+            t(
+                "--at X,Y is required to place the seal",
+                "需要用 --at X,Y 指定印章位置",
+            )
+            .to_owned()
+        })?;
+        let (x, y) = pair(position, "--at")?;
+        let picture = &seal.info.picture;
+        let (width, height) = match &args.size {
+            Some(size) => pair(size, "--size")?,
+            None => (picture.width as f64, picture.height as f64),
+        };
+        let placements = match &args.riding {
+            Some(range) => {
+                let (first, last) = range
+                    .split_once('-')
+                    .and_then(|(a, b)| {
+                        Some((
+                            a.trim().parse::<usize>().ok()?,
+                            b.trim().parse::<usize>().ok()?,
+                        ))
+                    })
+                    .filter(|(a, b)| *a >= 1 && a < b)
+                    .ok_or_else(|| {
+                        format!(
+                            "--riding {range:?}: {}",
+                            t(
+                                "expected pages FIRST-LAST such as 1-5",
+                                "应为起止页，例如 1-5"
+                            )
+                        )
+                    })?;
+                StampPlacement::riding(first..=last, args.page_width, y, width, height)
+            }
+            None => {
+                let page = args.page.ok_or_else(|| {
+                    t("--page N is required", "需要用 --page N 指定页码").to_owned()
+                })?;
+                vec![StampPlacement::new(page, x, y, width, height)]
+            }
+        };
+        let options = OfdSignOptions {
+            time: args.time.as_deref().map(parse_time).transpose()?,
+            placements,
+            protect_signature_list: args.protect_signatures,
+            ..OfdSignOptions::default()
+        };
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| document.with_extension("signed.ofd"));
+        if out == document {
+            return Err(t(
+                "--out must differ from the input document",
+                "--out 不能与输入文档相同",
+            )
+            .to_owned());
+        }
+        let input =
+            std::fs::File::open(document).map_err(|e| format!("{}: {e}", document.display()))?;
+        let output = std::fs::File::create(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let outcome = eseal::ofd::sign_ofd(
+            std::io::BufReader::new(input),
+            std::io::BufWriter::new(output),
+            &seal,
+            &key,
+            &cert,
+            &options,
+        );
+        match outcome {
+            Ok(outcome) => Ok((out, outcome)),
+            Err(e) => {
+                // Nothing half-written is left behind.
+                let _ = std::fs::remove_file(&out);
+                Err(e.to_string())
+            }
+        }
+    })();
+    match result {
+        Ok((out, outcome)) => {
+            outln!(
+                "{} {} ({} {}, {} {}, {} References)",
+                t("signed document written to", "已签章文档写入"),
+                out.display(),
+                t("signature", "签章"),
+                outcome.id,
+                t("at", "位于"),
+                outcome.signature_path,
+                outcome.references
             );
             EXIT_VALID
         }

@@ -49,6 +49,8 @@ pub(crate) struct Package<R> {
     archive: ZipArchive<R>,
     /// Normalised entry name (no leading `/`) to archive index.
     names: HashMap<String, usize>,
+    /// Archive index to normalised name; `None` for folders.
+    by_index: Vec<Option<String>>,
     pub(crate) limits: Limits,
     total_read: u64,
 }
@@ -63,6 +65,7 @@ impl<R: Read + Seek> Package<R> {
             });
         }
         let mut names = HashMap::new();
+        let mut by_index = Vec::with_capacity(archive.len());
         for index in 0..archive.len() {
             let Some(Ok(name)) = archive.name_for_index(index) else {
                 return Err(OfdError::NotZip(format!(
@@ -70,16 +73,19 @@ impl<R: Read + Seek> Package<R> {
                 )));
             };
             if name.ends_with('/') {
+                by_index.push(None);
                 continue;
             }
             let normalised = name.trim_start_matches('/').to_owned();
             if names.insert(normalised.clone(), index).is_some() {
                 return Err(OfdError::DuplicateEntry(normalised));
             }
+            by_index.push(Some(normalised));
         }
         Ok(Self {
             archive,
             names,
+            by_index,
             limits,
             total_read: 0,
         })
@@ -132,6 +138,26 @@ impl<R: Read + Seek> Package<R> {
             sink(&buffer[..count]);
         }
         Ok(read_here)
+    }
+
+    /// Normalised names of every file, in archive order.
+    pub(crate) fn file_names(&self) -> Vec<String> {
+        self.by_index.iter().flatten().cloned().collect()
+    }
+
+    /// Number of entries in the archive, folders included.
+    pub(crate) fn entry_count(&self) -> usize {
+        self.archive.len()
+    }
+
+    /// The archive, for copying entries unchanged when signing.
+    pub(crate) fn archive_mut(&mut self) -> &mut ZipArchive<R> {
+        &mut self.archive
+    }
+
+    /// The normalised name of an archive entry, or `None` for a folder.
+    pub(crate) fn name_of(&self, index: usize) -> Option<&str> {
+        self.by_index.get(index).and_then(Option::as_deref)
     }
 
     /// Reads a whole file, up to `max` bytes.

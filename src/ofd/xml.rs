@@ -113,6 +113,70 @@ pub(crate) fn signature_lists(root: Node<'_, '_>) -> Vec<String> {
         .collect()
 }
 
+/// The `DocRoot` paths of OFD.xml.
+pub(crate) fn doc_roots(root: Node<'_, '_>) -> Vec<String> {
+    children(root, "DocBody")
+        .filter_map(|body| child(body, "DocRoot"))
+        .map(text_of)
+        .collect()
+}
+
+/// The IDs of the Page objects of Document.xml, in page order.
+pub(crate) fn page_ids(root: Node<'_, '_>) -> Vec<String> {
+    child(root, "Pages")
+        .map(|pages| {
+            children(pages, "Page")
+                .map(|p| p.attribute("ID").unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The namespace prefix of an element as written, with its colon (`ofd:`), or empty.
+fn prefix_of(node: Node<'_, '_>) -> String {
+    let source = &node.document().input_text()[node.range()];
+    let name: String = source[1..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    match name.split_once(':') {
+        Some((prefix, _)) => format!("{prefix}:"),
+        None => String::new(),
+    }
+}
+
+/// The byte position just after the first DocBody's DocRoot element, and the DocBody's prefix.
+pub(crate) fn doc_root_end(root: Node<'_, '_>) -> Option<(usize, String)> {
+    let body = child(root, "DocBody")?;
+    let doc_root = child(body, "DocRoot")?;
+    Some((doc_root.range().end, prefix_of(body)))
+}
+
+/// Where Signatures.xml is edited to add an entry.
+pub(crate) struct ListEditPoints {
+    /// The root element's prefix (`ofd:`).
+    pub prefix: String,
+    /// Byte range of MaxSignId's text, when the element exists.
+    pub max_sign_id_text: Option<std::ops::Range<usize>>,
+    /// Byte position of the root element's end tag.
+    pub end_tag_start: usize,
+}
+
+pub(crate) fn list_edit_points(root: Node<'_, '_>) -> ListEditPoints {
+    let text = root.document().input_text();
+    let range = root.range();
+    let end_tag_start = text[..range.end].rfind("</").unwrap_or(range.end);
+    let max_sign_id_text = child(root, "MaxSignId")
+        .and_then(|m| m.first_child())
+        .filter(|t| t.is_text())
+        .map(|t| t.range());
+    ListEditPoints {
+        prefix: prefix_of(root),
+        max_sign_id_text,
+        end_tag_start,
+    }
+}
+
 /// One entry of Signatures.xml.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ListEntry {
