@@ -15,7 +15,7 @@
  * package used as the image a few hundred; 8 MiB leaves room without letting a mistake
  * produce a huge seal.
  */
-#define MAX_PICTURE_BYTES ((8 * 1024) * 1024)
+#define ESEAL_MAX_PICTURE_BYTES ((8 * 1024) * 1024)
 
 /**
  * The result of a C ABI call. Numbers are grouped by family and never reused.
@@ -149,6 +149,12 @@ typedef uint32_t eseal_check_status;
 #endif // __cplusplus
 
 /**
+ * A byte buffer made by the library, such as a signed OFD document. Immutable; may be shared
+ * between threads.
+ */
+typedef struct eseal_buffer eseal_buffer;
+
+/**
  * An X.509 certificate. May be shared between threads.
  */
 typedef struct eseal_certificate eseal_certificate;
@@ -184,9 +190,65 @@ typedef struct eseal_signature eseal_signature;
  */
 typedef struct eseal_signer eseal_signer;
 
+/**
+ * Where a seal appears on an OFD page, in millimetres. With `clipped`, only the part of the
+ * seal inside the clip box (relative to the seal's box) is shown, as for one page of a riding
+ * seal.
+ */
+typedef struct {
+  /**
+   * Page number, counting from 1.
+   */
+  uint32_t page;
+  /**
+   * Left edge of the seal's box.
+   */
+  double x;
+  /**
+   * Top edge of the seal's box.
+   */
+  double y;
+  /**
+   * Width of the seal's box.
+   */
+  double width;
+  /**
+   * Height of the seal's box.
+   */
+  double height;
+  /**
+   * Whether the clip box below applies.
+   */
+  bool clipped;
+  /**
+   * Left edge of the clip box, relative to the seal's box.
+   */
+  double clip_x;
+  /**
+   * Top edge of the clip box.
+   */
+  double clip_y;
+  /**
+   * Width of the clip box.
+   */
+  double clip_width;
+  /**
+   * Height of the clip box.
+   */
+  double clip_height;
+} eseal_stamp;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Returns the detailed English message of the last call on this thread that failed, for
+ * example the structure, field and byte offset of a parse error. The string is owned by the
+ * library and valid until the next failing call on the same thread; it is empty when no call
+ * has failed. Successful calls leave it unchanged.
+ */
+const char *eseal_last_error_message(void);
 
 /**
  * Panics inside the boundary guard, so that bindings can test that a panic becomes
@@ -262,6 +324,72 @@ eseal_result eseal_certificate_validity(const eseal_certificate *cert, int64_t *
 void eseal_certificate_free(eseal_certificate *cert);
 
 /**
+ * Gets the bytes of a buffer, owned by the buffer and valid until it is freed.
+ *
+ * # Safety
+ *
+ * `buffer` must be a live buffer; both outputs must be writable.
+ */
+eseal_result eseal_buffer_data(const eseal_buffer *buffer, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * Releases a buffer. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `buffer` must be NULL or a buffer from this library that is not used afterwards.
+ */
+void eseal_buffer_free(eseal_buffer *buffer);
+
+/**
+ * Verifies every signature of an OFD document held in memory. The report's JSON is what
+ * `eseal verify DOC.ofd --json` prints; its check and finding lists hold every signature's
+ * entries one after another (the JSON keeps them per signature).
+ *
+ * # Safety
+ *
+ * `data` must point to `len` readable bytes; `report_out` must be writable. On success it
+ * holds a report to release with `eseal_report_free`.
+ */
+eseal_result eseal_ofd_verify(const uint8_t *data, size_t len, eseal_report **report_out);
+
+/**
+ * Verifies an OFD document read from a file, streaming its entries so that memory stays
+ * bounded for large documents. Otherwise as `eseal_ofd_verify`.
+ *
+ * # Safety
+ *
+ * `path` must be a NUL-terminated UTF-8 path; `report_out` must be writable.
+ */
+eseal_result eseal_ofd_verify_file(const char *path, eseal_report **report_out);
+
+/**
+ * Adds a seal signature to an OFD document held in memory and returns the signed document.
+ * `unix_time` is the signing time in seconds since 1970-01-01T00:00:00Z, or
+ * `ESEAL_TIME_NOW`. With `protect_signature_list`, Signatures.xml is protected too, so any
+ * later signature invalidates this one. Signing is refused as `eseal_sign` refuses it.
+ *
+ * # Safety
+ *
+ * `data` must point to `len` readable bytes; `seal`, `key` and `cert` must be live handles;
+ * `stamps` must point to `stamp_count` (at least 1) stamps; `signed_out` must be writable. On
+ * success it holds a buffer to release with `eseal_buffer_free`.
+ */
+eseal_result eseal_ofd_sign(const uint8_t *data, size_t len, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list, eseal_buffer **signed_out);
+
+/**
+ * Adds a seal signature to the OFD document at `input_path` and writes the signed document to
+ * `output_path`, which must differ from it. Nothing is left at `output_path` when signing
+ * fails. Otherwise as `eseal_ofd_sign`.
+ *
+ * # Safety
+ *
+ * `input_path` and `output_path` must be NUL-terminated UTF-8 paths; the other arguments as
+ * for `eseal_ofd_sign`.
+ */
+eseal_result eseal_ofd_sign_file(const char *input_path, const char *output_path, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list);
+
+/**
  * Tells whether the report is valid: every performed check passed.
  *
  * # Safety
@@ -281,7 +409,8 @@ eseal_result eseal_report_valid(const eseal_report *report, bool *valid_out);
 eseal_result eseal_report_json(const eseal_report *report, const char **json_out);
 
 /**
- * Copies the report's JSON and its terminating NUL into `buffer`. Fails with
+ * Copies the report's JSON and its terminating NUL into `buffer`, and sets `*written_out` to
+ * the JSON's length without the NUL. Fails with
  * `ESEAL_RESULT_BUFFER_TOO_SMALL`, writing nothing, when `capacity` is less than the JSON's
  * length plus one; `eseal_report_json_length` tells the length.
  *
@@ -421,7 +550,7 @@ void eseal_seal_free(eseal_seal *seal);
 eseal_result eseal_seal_builder_new(const char *es_id, const char *name, eseal_seal_builder **builder_out);
 
 /**
- * Sets the version: 1 (GM/T 0031-2014) or 4 (GB/T 38540-2020, the default).
+ * Sets the version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020, the default) or 5.
  *
  * # Safety
  *
@@ -449,7 +578,8 @@ eseal_result eseal_seal_builder_set_validity(eseal_seal_builder *builder, int64_
 
 /**
  * Sets the picture; its type is detected from its bytes (PNG, JPEG, GIF, BMP, SVG or OFD).
- * Width and height are in millimetres.
+ * Width and height are in millimetres, 1 to 1000; the picture is at most
+ * `ESEAL_MAX_PICTURE_BYTES` bytes.
  *
  * # Safety
  *
@@ -460,7 +590,8 @@ eseal_result eseal_seal_builder_set_picture(eseal_seal_builder *builder, const u
 
 /**
  * Authorises a signer: by whole certificate (`by_digest` false, certListType 1) or by SM3
- * digest (`by_digest` true, certListType 2).
+ * digest (`by_digest` true, certListType 2). A seal lists one kind, so mixing them makes
+ * `eseal_seal_builder_sign` fail with `ESEAL_RESULT_ENCODE_FAILED`.
  *
  * # Safety
  *
@@ -507,6 +638,27 @@ eseal_result eseal_signature_from_der(const uint8_t *der, size_t len, eseal_sign
 eseal_result eseal_signature_der(const eseal_signature *signature, const uint8_t **der_out, size_t *len_out);
 
 /**
+ * Gets a signature's version (1, 4 or 5), its signing time (TBS_Sign.timeInfo, in seconds
+ * since 1970-01-01T00:00:00Z) and its propertyInfo (a NUL-terminated string owned by the
+ * signature, valid until it is freed). Any output may be NULL to skip it.
+ *
+ * # Safety
+ *
+ * `signature` must be a live signature; non-NULL outputs must be writable.
+ */
+eseal_result eseal_signature_info(const eseal_signature *signature, uint32_t *version_out, int64_t *unix_time_out, const char **property_info_out);
+
+/**
+ * Computes the SM3 digest of `len` bytes into the 32 bytes at `digest_out`, for callers that
+ * hash data themselves before `eseal_sign_digest` or `eseal_signature_verify_digest`.
+ *
+ * # Safety
+ *
+ * `data` must point to `len` readable bytes; `digest_out` to 32 writable bytes.
+ */
+eseal_result eseal_sm3(const uint8_t *data, size_t len, uint8_t *digest_out);
+
+/**
  * Verifies a signature against the original data. `data` NULL (with `len` 0) means no data:
  * the dataHash check is then reported as not checked. A non-NULL `data` with `len` 0 is empty
  * data.
@@ -539,7 +691,8 @@ void eseal_signature_free(eseal_signature *signature);
 
 /**
  * Signs `data` with a seal, the signer's key and certificate, at `unix_time` (seconds since
- * 1970-01-01T00:00:00Z, or `ESEAL_TIME_NOW`). `property_info` may be NULL (empty). Signing is
+ * 1970-01-01T00:00:00Z, or `ESEAL_TIME_NOW`). `property_info` may be NULL (empty) and must be
+ * ASCII (IA5String), or the call fails with `ESEAL_RESULT_ENCODE_FAILED`. Signing is
  * refused (`ESEAL_RESULT_SEAL_*`, `ESEAL_RESULT_SIGNER_*`, `ESEAL_RESULT_KEY_CERTIFICATE_MISMATCH`)
  * when a verifier would reject the result.
  *

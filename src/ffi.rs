@@ -5,7 +5,7 @@
 //! [`eseal_result::ESEAL_RESULT_PANIC`] instead of unwinding into C. Opaque handles are released
 //! by their `_free` function, which accepts NULL.
 //!
-//! Threads: key, certificate, seal, signature and report handles are immutable once made, so
+//! Threads: key, certificate, seal, signature, report and buffer handles are immutable once made, so
 //! one handle may be read from several threads at once. A seal builder or a streaming signer is
 //! changed by its functions and must be used by one thread at a time.
 //!
@@ -15,12 +15,14 @@
 
 mod boundary;
 mod keys;
+mod ofd;
 mod report;
 mod result;
 mod seal;
 mod signature;
 
 pub use keys::*;
+pub use ofd::*;
 pub use report::*;
 pub use result::*;
 pub use seal::*;

@@ -494,7 +494,10 @@ fn wrong_key_is_refused_and_detected() {
         .unwrap()
         .signer_certificate(&pki.signer)
         .sign(&pki.other_key, &pki.maker);
-    assert!(matches!(maker_refused, Err(Error::Key(_))));
+    assert!(matches!(
+        maker_refused,
+        Err(Error::SigningRefused(RefusalReason::KeyCertificateMismatch))
+    ));
 }
 
 #[test]

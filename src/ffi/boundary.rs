@@ -1,20 +1,84 @@
 //! The checks every exported function runs at the boundary: panics, NULL pointers, slices,
 //! strings and times.
 
-use std::ffi::{CStr, c_char};
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::result::eseal_result;
+use crate::error::Error;
 use crate::time::Time;
 
+/// A failed call: its result code and the detailed message for `eseal_last_error_message`.
+pub(crate) struct Failure {
+    code: eseal_result,
+    message: String,
+}
+
+impl From<eseal_result> for Failure {
+    fn from(code: eseal_result) -> Self {
+        let message = static_message(code);
+        Self { code, message }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Self {
+            code: eseal_result::from(&error),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<crate::ofd::OfdError> for Failure {
+    fn from(error: crate::ofd::OfdError) -> Self {
+        Error::from(error).into()
+    }
+}
+
+/// The static message of a code, as an owned string.
+fn static_message(code: eseal_result) -> String {
+    // SAFETY: eseal_result_message returns a static NUL-terminated string for every input.
+    unsafe { CStr::from_ptr(super::result::eseal_result_message(code as u32)) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+thread_local! {
+    /// The message of the last failed call on this thread.
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+fn remember(message: &str) {
+    let text = CString::new(message.replace('\0', "")).unwrap_or_default();
+    LAST_ERROR.with(|last| *last.borrow_mut() = text);
+}
+
 /// Runs an exported function's body, turning an error into its code and a panic into
-/// [`eseal_result::Panic`].
-pub(crate) fn guard(body: impl FnOnce() -> Result<(), eseal_result>) -> eseal_result {
+/// [`eseal_result::Panic`]. The detailed message of a failure is kept for
+/// `eseal_last_error_message`.
+pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> eseal_result {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => eseal_result::Ok,
-        Ok(Err(code)) => code,
-        Err(_) => eseal_result::Panic,
+        Ok(Err(failure)) => {
+            remember(&failure.message);
+            failure.code
+        }
+        Err(_) => {
+            remember("internal error (panic) in eseal; the call had no effect");
+            eseal_result::Panic
+        }
     }
+}
+
+/// Returns the detailed English message of the last call on this thread that failed, for
+/// example the structure, field and byte offset of a parse error. The string is owned by the
+/// library and valid until the next failing call on the same thread; it is empty when no call
+/// has failed. Successful calls leave it unchanged.
+#[unsafe(no_mangle)]
+pub extern "C" fn eseal_last_error_message() -> *const c_char {
+    LAST_ERROR.with(|last| last.borrow().as_ptr())
 }
 
 /// Borrows a handle, rejecting NULL.

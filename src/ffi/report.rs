@@ -83,6 +83,20 @@ impl eseal_report {
         )
     }
 
+    pub(crate) fn from_ofd(report: &crate::ofd::OfdReport) -> Self {
+        let checks: Vec<Check> = report
+            .signatures
+            .iter()
+            .flat_map(|s| s.checks.iter().cloned())
+            .collect();
+        let findings: Vec<Finding> = report
+            .signatures
+            .iter()
+            .flat_map(|s| s.findings.iter().cloned())
+            .collect();
+        Self::new(report.valid, report.to_json_string(), &checks, &findings)
+    }
+
     pub(crate) fn from_signature(report: &SignatureReport) -> Self {
         Self::new(
             report.valid,
@@ -134,7 +148,8 @@ pub unsafe extern "C" fn eseal_report_json(
     })
 }
 
-/// Copies the report's JSON and its terminating NUL into `buffer`. Fails with
+/// Copies the report's JSON and its terminating NUL into `buffer`, and sets `*written_out` to
+/// the JSON's length without the NUL. Fails with
 /// `ESEAL_RESULT_BUFFER_TOO_SMALL`, writing nothing, when `capacity` is less than the JSON's
 /// length plus one; `eseal_report_json_length` tells the length.
 ///
@@ -156,7 +171,7 @@ pub unsafe extern "C" fn eseal_report_json_copy(
         let written_out = out(written_out)?;
         let text = report.json.as_bytes_with_nul();
         if capacity < text.len() {
-            return Err(eseal_result::BufferTooSmall);
+            return Err(eseal_result::BufferTooSmall.into());
         }
         // SAFETY: `buffer` has `capacity` writable bytes, at least `text.len()`, and does not
         // overlap the report's own string.

@@ -3,7 +3,7 @@
 use std::ffi::{CString, c_char};
 
 use super::boundary::{
-    bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg, write,
+    Failure, bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg, write,
 };
 use super::keys::{eseal_certificate, eseal_private_key};
 use super::report::eseal_report;
@@ -181,8 +181,8 @@ pub unsafe extern "C" fn eseal_seal_builder_new(
 /// Applies one change to a builder. A builder whose change failed keeps its earlier state.
 fn update(
     builder: &mut eseal_seal_builder,
-    change: impl FnOnce(SealBuilder) -> Result<SealBuilder, eseal_result>,
-) -> Result<(), eseal_result> {
+    change: impl FnOnce(SealBuilder) -> Result<SealBuilder, Failure>,
+) -> Result<(), Failure> {
     let current = builder
         .builder
         .clone()
@@ -191,7 +191,7 @@ fn update(
     Ok(())
 }
 
-/// Sets the version: 1 (GM/T 0031-2014) or 4 (GB/T 38540-2020, the default).
+/// Sets the version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020, the default) or 5.
 ///
 /// # Safety
 ///
@@ -208,7 +208,7 @@ pub unsafe extern "C" fn eseal_seal_builder_set_version(
             1 => Version::V1,
             4 => Version::V4,
             5 => Version::V5,
-            _ => return Err(eseal_result::InvalidArgument),
+            _ => return Err(eseal_result::InvalidArgument.into()),
         };
         update(builder, |b| Ok(b.version(version)))
     })
@@ -253,7 +253,8 @@ pub unsafe extern "C" fn eseal_seal_builder_set_validity(
 }
 
 /// Sets the picture; its type is detected from its bytes (PNG, JPEG, GIF, BMP, SVG or OFD).
-/// Width and height are in millimetres.
+/// Width and height are in millimetres, 1 to 1000; the picture is at most
+/// `ESEAL_MAX_PICTURE_BYTES` bytes.
 ///
 /// # Safety
 ///
@@ -272,13 +273,14 @@ pub unsafe extern "C" fn eseal_seal_builder_set_picture(
         let (builder, data) = unsafe { (handle_mut(builder)?, bytes(data, len)?) };
         update(builder, |b| {
             b.picture(data.to_vec(), width_mm, height_mm)
-                .map_err(eseal_result::from)
+                .map_err(Failure::from)
         })
     })
 }
 
 /// Authorises a signer: by whole certificate (`by_digest` false, certListType 1) or by SM3
-/// digest (`by_digest` true, certListType 2).
+/// digest (`by_digest` true, certListType 2). A seal lists one kind, so mixing them makes
+/// `eseal_seal_builder_sign` fail with `ESEAL_RESULT_ENCODE_FAILED`.
 ///
 /// # Safety
 ///

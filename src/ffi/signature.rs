@@ -1,6 +1,6 @@
 //! Signatures: decoding, verification and signing (bytes, a digest, or streamed chunks).
 
-use std::ffi::c_char;
+use std::ffi::{CString, c_char};
 
 use super::boundary::{
     bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg, write,
@@ -20,6 +20,18 @@ use crate::verify::{SignedData, VerifyOptions, verify_signature};
 /// A decoded signature (SES_Signature). Immutable; may be shared between threads.
 pub struct eseal_signature {
     signature: Signature,
+    property_info: CString,
+}
+
+impl eseal_signature {
+    fn new(signature: Signature) -> Self {
+        let property_info =
+            CString::new(signature.tbs.property_info.replace('\0', "")).unwrap_or_default();
+        Self {
+            signature,
+            property_info,
+        }
+    }
 }
 
 /// A signature over data given in chunks. Used by one thread at a time.
@@ -49,7 +61,7 @@ pub unsafe extern "C" fn eseal_signature_from_der(
         let signature_out = out(signature_out)?;
         let signature = Signature::from_der(der)?;
         // SAFETY: checked by `out`.
-        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
         Ok(())
     })
 }
@@ -75,6 +87,64 @@ pub unsafe extern "C" fn eseal_signature_der(
             write(der_out, der.as_ptr());
             write(len_out, der.len());
         }
+        Ok(())
+    })
+}
+
+/// Gets a signature's version (1, 4 or 5), its signing time (TBS_Sign.timeInfo, in seconds
+/// since 1970-01-01T00:00:00Z) and its propertyInfo (a NUL-terminated string owned by the
+/// signature, valid until it is freed). Any output may be NULL to skip it.
+///
+/// # Safety
+///
+/// `signature` must be a live signature; non-NULL outputs must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_info(
+    signature: *const eseal_signature,
+    version_out: *mut u32,
+    unix_time_out: *mut i64,
+    property_info_out: *mut *const c_char,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let signature = unsafe { handle(signature)? };
+        let time =
+            i64::try_from(signature.signature.tbs.time_info.unix_seconds()).unwrap_or(i64::MAX);
+        // SAFETY: each output is written only when non-NULL, as documented.
+        unsafe {
+            if !version_out.is_null() {
+                write(version_out, u32::from(signature.signature.version.number()));
+            }
+            if !unix_time_out.is_null() {
+                write(unix_time_out, time);
+            }
+            if !property_info_out.is_null() {
+                write(property_info_out, signature.property_info.as_ptr());
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Computes the SM3 digest of `len` bytes into the 32 bytes at `digest_out`, for callers that
+/// hash data themselves before `eseal_sign_digest` or `eseal_signature_verify_digest`.
+///
+/// # Safety
+///
+/// `data` must point to `len` readable bytes; `digest_out` to 32 writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sm3(
+    data: *const u8,
+    len: usize,
+    digest_out: *mut u8,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let data = unsafe { bytes(data, len)? };
+        let digest_out = out(digest_out)?;
+        let digest = crate::crypto::sm3(data);
+        // SAFETY: `digest_out` has 32 writable bytes that do not overlap `digest`.
+        unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), digest_out, 32) };
         Ok(())
     })
 }
@@ -194,7 +264,8 @@ fn sign_digest(
 }
 
 /// Signs `data` with a seal, the signer's key and certificate, at `unix_time` (seconds since
-/// 1970-01-01T00:00:00Z, or `ESEAL_TIME_NOW`). `property_info` may be NULL (empty). Signing is
+/// 1970-01-01T00:00:00Z, or `ESEAL_TIME_NOW`). `property_info` may be NULL (empty) and must be
+/// ASCII (IA5String), or the call fails with `ESEAL_RESULT_ENCODE_FAILED`. Signing is
 /// refused (`ESEAL_RESULT_SEAL_*`, `ESEAL_RESULT_SIGNER_*`, `ESEAL_RESULT_KEY_CERTIFICATE_MISMATCH`)
 /// when a verifier would reject the result.
 ///
@@ -238,7 +309,7 @@ pub unsafe extern "C" fn eseal_sign(
             digest,
         )?;
         // SAFETY: checked by `out`.
-        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
         Ok(())
     })
 }
@@ -283,7 +354,7 @@ pub unsafe extern "C" fn eseal_sign_digest(
             digest,
         )?;
         // SAFETY: checked by `out`.
-        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
         Ok(())
     })
 }
@@ -375,7 +446,7 @@ pub unsafe extern "C" fn eseal_signer_finish(
             hasher.finalize(),
         )?;
         // SAFETY: checked by `out`.
-        unsafe { write(signature_out, into_handle(eseal_signature { signature })) };
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
         Ok(())
     })
 }

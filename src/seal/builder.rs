@@ -9,7 +9,7 @@ use super::{
 use crate::asn1::{self, OID_SM2_WITH_SM3};
 use crate::cert::Certificate;
 use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, sm3};
-use crate::error::{Error, Result};
+use crate::error::{Error, RefusalReason, Result};
 use crate::time::Time;
 
 /// Largest picture accepted when making a seal. Stamp images are tens of kilobytes, and an OFD
@@ -35,6 +35,8 @@ pub struct SealBuilder {
     picture: Option<PictureInfo>,
     ext_datas: Vec<ExtData>,
     sm2_id: Vec<u8>,
+    /// Set when signers were added both by certificate and by digest.
+    mixed_cert_list: bool,
 }
 
 impl SealBuilder {
@@ -52,6 +54,7 @@ impl SealBuilder {
             picture: None,
             ext_datas: Vec::new(),
             sm2_id: DEFAULT_SM2_ID.to_vec(),
+            mixed_cert_list: false,
         }
     }
 
@@ -77,7 +80,8 @@ impl SealBuilder {
     pub fn signer_certificate(mut self, cert: &Certificate) -> Self {
         match &mut self.cert_list {
             Some(CertList::Certs(certs)) => certs.push(cert.as_der().to_vec()),
-            _ => self.cert_list = Some(CertList::Certs(vec![cert.as_der().to_vec()])),
+            Some(CertList::Digests(_)) => self.mixed_cert_list = true,
+            None => self.cert_list = Some(CertList::Certs(vec![cert.as_der().to_vec()])),
         }
         self
     }
@@ -90,7 +94,8 @@ impl SealBuilder {
         };
         match &mut self.cert_list {
             Some(CertList::Digests(digests)) => digests.push(digest),
-            _ => self.cert_list = Some(CertList::Digests(vec![digest])),
+            Some(CertList::Certs(_)) => self.mixed_cert_list = true,
+            None => self.cert_list = Some(CertList::Digests(vec![digest])),
         }
         self
     }
@@ -182,9 +187,15 @@ impl SealBuilder {
             });
         }
         if maker_cert.public_key()? != *maker_key.public_key() {
-            return Err(Error::Key(
-                "the maker's key does not belong to the maker's certificate",
-            ));
+            return Err(Error::SigningRefused(RefusalReason::KeyCertificateMismatch));
+        }
+        if self.mixed_cert_list {
+            return Err(Error::Encode {
+                field: "certList",
+                reason:
+                    "signers were added both as certificates and as digests; a seal lists one kind"
+                        .into(),
+            });
         }
         let cert_list = self.cert_list.ok_or(Error::Encode {
             field: "certList",

@@ -232,6 +232,22 @@ static void test_make_sign_verify(const char *vectors) {
     eseal_signature_free(bad);
     free(flipped);
 
+    /* Signature facts and SM3. */
+    uint32_t signature_version = 0;
+    int64_t signing_time = 0;
+    const char *property_info = NULL;
+    EXPECT_RESULT(eseal_signature_info(signature, &signature_version, &signing_time, &property_info),
+                  ESEAL_RESULT_OK);
+    EXPECT(signature_version == 4 && signing_time == SIGNING_TIME);
+    EXPECT(property_info != NULL && strcmp(property_info, "transcript.txt") == 0);
+    uint8_t digest[32];
+    EXPECT_RESULT(eseal_sm3((const uint8_t *)"abc", 3, digest), ESEAL_RESULT_OK);
+    EXPECT(digest[0] == 0x66 && digest[1] == 0xc7 && digest[31] == 0xe0);
+    EXPECT_RESULT(eseal_sm3(document, sizeof document, digest), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signature_verify_digest(signature, digest, &report), ESEAL_RESULT_OK);
+    EXPECT(report_valid(report));
+    eseal_report_free(report);
+
     /* Streamed signing gives the same verification. */
     eseal_signer *signer = NULL;
     EXPECT_RESULT(eseal_signer_new(seal, user_cert, SIGNING_TIME, NULL, &signer), ESEAL_RESULT_OK);
@@ -276,6 +292,8 @@ static void test_error_paths(void) {
     const uint8_t garbage[] = {0x30, 0x03, 0x02, 0x01, 0x04};
     EXPECT_RESULT(eseal_seal_from_der(garbage, sizeof garbage, &seal), ESEAL_RESULT_PARSE_ERROR);
     EXPECT(seal == NULL);
+    /* The detailed message names the structure, the field and the byte offset. */
+    EXPECT(strstr(eseal_last_error_message(), "byte offset") != NULL);
     EXPECT_RESULT(eseal_seal_from_der(NULL, 10, &seal), ESEAL_RESULT_NULL_ARGUMENT);
     EXPECT_RESULT(eseal_seal_from_der(garbage, sizeof garbage, NULL), ESEAL_RESULT_NULL_ARGUMENT);
     EXPECT_RESULT(eseal_seal_verify(NULL, ESEAL_TIME_NOW, NULL), ESEAL_RESULT_NULL_ARGUMENT);
@@ -345,6 +363,90 @@ static const struct {
     {"suwell-sdk-ba0963d2b707", true},
     {"suwell-t-58945b137af8", true},
 };
+
+/* Expected overall validity of each OFD document in VECTORS/ofd. */
+static const struct {
+    const char *name;
+    bool valid;
+} OFD_VECTORS[] = {
+    {"gomain-invoice", true},
+    {"gomain-permit-edited-after-signing", false},
+    {"kinggrid-invoice-relative-baseloc", true},
+    {"koal-tampered-content", false},
+    {"koal-three-signatures", true},
+    /* Signed in 2026 with a seal and certificates that expired in 2022. */
+    {"ofdrw-hello", false},
+    {"ofdrw-riding-seal-two-signatures", false},
+};
+
+static void test_ofd(const char *vectors, const char *json_dir) {
+    for (size_t i = 0; i < sizeof OFD_VECTORS / sizeof OFD_VECTORS[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/ofd/%s.ofd", vectors, OFD_VECTORS[i].name);
+        eseal_report *report = NULL;
+        EXPECT_RESULT(eseal_ofd_verify_file(path, &report), ESEAL_RESULT_OK);
+        if (report == NULL) {
+            continue;
+        }
+        if (report_valid(report) != OFD_VECTORS[i].valid) {
+            fprintf(stderr, "%s: OFD validity differs from the expected result\n", OFD_VECTORS[i].name);
+            failures++;
+        }
+        const char *json = NULL;
+        EXPECT_RESULT(eseal_report_json(report, &json), ESEAL_RESULT_OK);
+        char out_path[4096];
+        snprintf(out_path, sizeof out_path, "%s/ofd-%s.json", json_dir, OFD_VECTORS[i].name);
+        FILE *out = fopen(out_path, "w");
+        if (out != NULL) {
+            fprintf(out, "%s\n", json);
+            fclose(out);
+        }
+        eseal_report_free(report);
+    }
+
+    /* Sign ofdrw-hello.ofd in memory with the test keys, then verify the result. */
+    struct buffer document = read_vector(vectors, "ofd/ofdrw-hello.ofd");
+    struct buffer seal_der = read_vector(vectors, "seals/UserV4.esl");
+    eseal_seal *seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(seal_der.data, seal_der.len, &seal), ESEAL_RESULT_OK);
+    eseal_private_key *key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *cert = load_cert(vectors, "keys/USER.cert.pem");
+    eseal_stamp stamp = {1, 100.0, 150.0, 40.0, 40.0, false, 0, 0, 0, 0};
+    eseal_buffer *signed_document = NULL;
+    EXPECT_RESULT(eseal_ofd_sign(document.data, document.len, seal, key, cert, SIGNING_TIME, &stamp, 1,
+                                 false, &signed_document),
+                  ESEAL_RESULT_OK);
+    const uint8_t *signed_data = NULL;
+    size_t signed_len = 0;
+    EXPECT_RESULT(eseal_buffer_data(signed_document, &signed_data, &signed_len), ESEAL_RESULT_OK);
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_ofd_verify(signed_data, signed_len, &report), ESEAL_RESULT_OK);
+    const char *json = NULL;
+    EXPECT_RESULT(eseal_report_json(report, &json), ESEAL_RESULT_OK);
+    /* The original signature stays invalid (expired seal); the new one, ID 3, is valid. */
+    EXPECT(json != NULL && strstr(json, "\"id\": \"3\"") != NULL);
+    eseal_report_free(report);
+    eseal_buffer_free(signed_document);
+
+    /* A page that does not exist, and no stamp at all. */
+    eseal_stamp missing_page = {9, 10.0, 10.0, 40.0, 40.0, false, 0, 0, 0, 0};
+    EXPECT_RESULT(eseal_ofd_sign(document.data, document.len, seal, key, cert, SIGNING_TIME,
+                                 &missing_page, 1, false, &signed_document),
+                  ESEAL_RESULT_ENCODE_FAILED);
+    EXPECT(strstr(eseal_last_error_message(), "page 9") != NULL);
+    EXPECT_RESULT(eseal_ofd_sign(document.data, document.len, seal, key, cert, SIGNING_TIME, NULL, 0,
+                                 false, &signed_document),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    const uint8_t not_zip[] = "not a zip";
+    EXPECT_RESULT(eseal_ofd_verify(not_zip, sizeof not_zip, &report), ESEAL_RESULT_OFD_INVALID);
+    eseal_buffer_free(NULL);
+
+    eseal_certificate_free(cert);
+    eseal_private_key_free(key);
+    eseal_seal_free(seal);
+    free(seal_der.data);
+    free(document.data);
+}
 
 static void test_signature_vectors(const char *vectors, const char *json_dir) {
     for (size_t i = 0; i < sizeof SIGNATURE_VECTORS / sizeof SIGNATURE_VECTORS[0]; i++) {
@@ -428,6 +530,7 @@ int main(int argc, char **argv) {
     test_make_sign_verify(argv[1]);
     test_error_paths();
     test_signature_vectors(argv[1], argv[2]);
+    test_ofd(argv[1], argv[2]);
     if (failures == 0) {
         printf("C ABI tests passed\n");
         return 0;

@@ -21,6 +21,16 @@ gcc "${cflags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
 ASAN_OPTIONS=detect_leaks=1 "$out/eseal_test_sanitized" "$vectors" "$out/json"
 
 echo "c-test: JSON equals the eseal tool's"
+for json in "$out"/json/ofd-*.json; do
+    name=$(basename "$json" .json)
+    "$root/target/release/eseal" verify "$vectors/ofd/${name#ofd-}.ofd" --json > "$out/cli.json" || true
+    if ! cmp -s "$json" "$out/cli.json"; then
+        echo "c-test: $name: the C report JSON differs from eseal verify --json" >&2
+        diff "$json" "$out/cli.json" | head -20 >&2
+        exit 1
+    fi
+    rm "$json"
+done
 for json in "$out"/json/*.json; do
     folder=$(basename "$json" .json)
     args=("$vectors/signatures/$folder/SignedValue.dat")

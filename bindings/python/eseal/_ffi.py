@@ -16,7 +16,7 @@ from cffi import FFI
 
 CDEF = """
 #define ESEAL_TIME_NOW -1
-#define MAX_PICTURE_BYTES 8388608
+#define ESEAL_MAX_PICTURE_BYTES 8388608
 
 enum eseal_result {
   ESEAL_RESULT_OK = 0,
@@ -57,6 +57,20 @@ typedef struct eseal_seal eseal_seal;
 typedef struct eseal_seal_builder eseal_seal_builder;
 typedef struct eseal_signature eseal_signature;
 typedef struct eseal_signer eseal_signer;
+typedef struct eseal_buffer eseal_buffer;
+
+typedef struct eseal_stamp {
+  uint32_t page;
+  double x;
+  double y;
+  double width;
+  double height;
+  bool clipped;
+  double clip_x;
+  double clip_y;
+  double clip_width;
+  double clip_height;
+} eseal_stamp;
 
 eseal_result eseal_debug_panic(void);
 
@@ -109,6 +123,15 @@ eseal_result eseal_signer_new(const eseal_seal *seal, const eseal_certificate *c
 eseal_result eseal_signer_update(eseal_signer *signer, const uint8_t *data, size_t len);
 eseal_result eseal_signer_finish(eseal_signer *signer, const eseal_private_key *key, eseal_signature **signature_out);
 void eseal_signer_free(eseal_signer *signer);
+const char *eseal_last_error_message(void);
+eseal_result eseal_buffer_data(const eseal_buffer *buffer, const uint8_t **data_out, size_t *len_out);
+void eseal_buffer_free(eseal_buffer *buffer);
+eseal_result eseal_ofd_verify(const uint8_t *data, size_t len, eseal_report **report_out);
+eseal_result eseal_ofd_verify_file(const char *path, eseal_report **report_out);
+eseal_result eseal_ofd_sign(const uint8_t *data, size_t len, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list, eseal_buffer **signed_out);
+eseal_result eseal_ofd_sign_file(const char *input_path, const char *output_path, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list);
+eseal_result eseal_signature_info(const eseal_signature *signature, uint32_t *version_out, int64_t *unix_time_out, const char **property_info_out);
+eseal_result eseal_sm3(const uint8_t *data, size_t len, uint8_t *digest_out);
 """
 
 LIBRARY_ENVIRONMENT_VARIABLE = "ESEAL_LIBRARY"

@@ -23,7 +23,7 @@ from ._handle import (
 from ._keys import Certificate, PrivateKey
 from ._report import Report
 
-MAX_PICTURE_BYTES: int = int(lib.MAX_PICTURE_BYTES)
+MAX_PICTURE_BYTES: int = int(lib.ESEAL_MAX_PICTURE_BYTES)
 """Largest seal picture, in bytes, that SealBuilder.picture() accepts."""
 
 

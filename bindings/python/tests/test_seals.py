@@ -258,9 +258,7 @@ def test_builder_maker_key_mismatch(
 ) -> None:
     with pytest.raises(eseal.EsealError) as raised:
         make_builder(user_cert).sign(user_key, maker_cert)
-    # NOTE: the seal builder reports a maker key that does not match the maker certificate as
-    # KEY_INVALID (300), while signing reports the same mistake as KEY_CERTIFICATE_MISMATCH.
-    assert raised.value.code == eseal.Result.KEY_INVALID
+    assert raised.value.code == eseal.Result.KEY_CERTIFICATE_MISMATCH
 
 
 def test_builder_v1_rejects_digest_list(

@@ -195,9 +195,7 @@ class ErrorTest {
                 Certificate userCert = TestSeals.userCert();
                 SealBuilder builder = TestSeals.builder()) {
             builder.addSigner(userCert);
-            // NOTE: eseal_seal_builder_sign reports this as KEY_INVALID, while eseal_sign
-            // reports the same mistake as KEY_CERTIFICATE_MISMATCH.
-            assertCode(EsealException.KEY_INVALID, () -> builder.sign(userKey, makerCert));
+            assertCode(EsealException.KEY_CERTIFICATE_MISMATCH, () -> builder.sign(userKey, makerCert));
         }
     }
 
