@@ -149,7 +149,8 @@ class SealBuilder(Handle):
         when `by_digest` is true (certListType 2). Each call adds one signer.
 
         A seal lists either certificates or digests, so mixing both raises ArgumentError
-        (code 101). The library itself would drop the signers added before the switch.
+        (code 101) here. The library would reject the mix only later, in sign(), with
+        EncodeError (code 401).
         """
         by_digest = bool(by_digest)
         if self._signers_by_digest is not None and self._signers_by_digest != by_digest:
@@ -167,8 +168,8 @@ class SealBuilder(Handle):
         """Sign the seal with the maker's key and certificate and return it.
 
         Raises EncodeError (code 401) when the validity, the picture or a signer is missing,
-        the esID is empty or not ASCII, or the name is empty. Raises CryptoMaterialError
-        (code 300) when the key does not belong to the certificate.
+        the esID is empty or not ASCII, or the name is empty. Raises SigningError (code 504)
+        when the key does not belong to the certificate.
         """
         key_ptr = handle_pointer(maker_key, PrivateKey, "maker_key")
         cert_ptr = handle_pointer(maker_cert, Certificate, "maker_cert")

@@ -10,9 +10,11 @@ from ._handle import (
     BytesLike,
     Handle,
     byte_buffer,
+    datetime_from_unix,
     digest_buffer,
     handle_pointer,
     optional_c_text,
+    text_from_c,
     unix_seconds_or_now,
 )
 from ._keys import Certificate, PrivateKey
@@ -49,6 +51,31 @@ class Signature(Handle):
         length = ffi.new("size_t *")
         check(lib.eseal_signature_der(self._pointer(), data, length))
         return bytes(ffi.buffer(data[0], length[0]))
+
+    def _info(self) -> tuple[int, int, str]:
+        version = ffi.new("uint32_t *")
+        seconds = ffi.new("int64_t *")
+        property_info = ffi.new("const char **")
+        check(lib.eseal_signature_info(self._pointer(), version, seconds, property_info))
+        return int(version[0]), int(seconds[0]), text_from_c(property_info[0])
+
+    @property
+    def version(self) -> int:
+        """The signature version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020) or 5."""
+        return self._info()[0]
+
+    @property
+    def signing_time(self) -> _dt.datetime:
+        """The signing time (TBS_Sign.timeInfo) in UTC. It is the signer's own claim."""
+        return datetime_from_unix(self._info()[1])
+
+    @property
+    def property_info(self) -> str:
+        """TBS_Sign.propertyInfo, usually the path of the signed file in an OFD package.
+
+        NOTE: the library drops NUL characters from the text, because it returns a C string.
+        """
+        return self._info()[2]
 
     def verify(self, data: BytesLike | None = None) -> Report:
         """Verify the signature: the signer's signature, the seal inside it at the signing time,
@@ -118,6 +145,14 @@ def sign_digest(
     signature_out = ffi.new("eseal_signature **")
     check(lib.eseal_sign_digest(seal_ptr, key_ptr, cert_ptr, seconds, info, buffer, signature_out))
     return Signature._from_pointer(signature_out[0])
+
+
+def sm3(data: BytesLike) -> bytes:
+    """Compute the 32-byte SM3 digest of `data`, as sign_digest() and verify_digest() expect."""
+    buffer = byte_buffer(data, "data")
+    digest = ffi.new("uint8_t[32]")
+    check(lib.eseal_sm3(buffer, len(buffer), digest))
+    return bytes(ffi.buffer(digest))
 
 
 class Signer(Handle):
