@@ -16,9 +16,12 @@ import com.sun.jna.ptr.PointerByReference;
  * {@code int}; {@code int64_t} is {@code long}; {@code bool} is {@code byte} because C
  * {@code bool} is one byte and JNA maps Java {@code boolean} to a four-byte int; input strings
  * are NUL-terminated UTF-8 {@code byte[]}; input bytes are {@link Pointer}s to native memory, so
- * that empty data is a non-NULL pointer with length 0.
+ * that empty data is a non-NULL pointer with length 0; an {@code eseal_stamp} array is a
+ * {@link Pointer} to native memory laid out by {@link cn.eseal.internal.StampStruct}.
  */
 interface EsealNative extends Library {
+    Pointer eseal_last_error_message();
+
     int eseal_debug_panic();
 
     int eseal_private_key_from_bytes(Pointer data, SizeT len, PointerByReference keyOut);
@@ -39,6 +42,37 @@ interface EsealNative extends Library {
             Pointer cert, LongByReference notBeforeOut, LongByReference notAfterOut);
 
     void eseal_certificate_free(Pointer cert);
+
+    int eseal_buffer_data(Pointer buffer, PointerByReference dataOut, SizeTByReference lenOut);
+
+    void eseal_buffer_free(Pointer buffer);
+
+    int eseal_ofd_verify(Pointer data, SizeT len, PointerByReference reportOut);
+
+    int eseal_ofd_verify_file(byte[] path, PointerByReference reportOut);
+
+    int eseal_ofd_sign(
+            Pointer data,
+            SizeT len,
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            Pointer stamps,
+            SizeT stampCount,
+            byte protectSignatureList,
+            PointerByReference signedOut);
+
+    int eseal_ofd_sign_file(
+            byte[] inputPath,
+            byte[] outputPath,
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            Pointer stamps,
+            SizeT stampCount,
+            byte protectSignatureList);
 
     int eseal_report_valid(Pointer report, ByteByReference validOut);
 
@@ -106,6 +140,14 @@ interface EsealNative extends Library {
     int eseal_signature_from_der(Pointer der, SizeT len, PointerByReference signatureOut);
 
     int eseal_signature_der(Pointer signature, PointerByReference derOut, SizeTByReference lenOut);
+
+    int eseal_signature_info(
+            Pointer signature,
+            IntByReference versionOut,
+            LongByReference unixTimeOut,
+            PointerByReference propertyInfoOut);
+
+    int eseal_sm3(Pointer data, SizeT len, Pointer digestOut);
 
     int eseal_signature_verify(
             Pointer signature, Pointer data, SizeT len, PointerByReference reportOut);

@@ -2,13 +2,18 @@ package cn.eseal;
 
 import static cn.eseal.NativeCalls.check;
 import static cn.eseal.NativeCalls.copyToNative;
+import static cn.eseal.NativeCalls.instant;
 import static cn.eseal.NativeCalls.lib;
 import static cn.eseal.NativeCalls.readBytes;
+import static cn.eseal.NativeCalls.readString;
 import static cn.eseal.NativeCalls.size;
 
 import cn.eseal.internal.SizeTByReference;
 import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -51,6 +56,43 @@ public final class Signature extends NativeHandle {
             check(lib().eseal_signature_der(signature.pointer(), der, length),
                     "eseal_signature_der");
             return readBytes(der.getValue(), length.getValue(), "eseal_signature_der");
+        }
+    }
+
+    /** Returns the version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020) or 5. */
+    public int version() {
+        IntByReference version = new IntByReference();
+        try (Lease signature = lease()) {
+            check(lib().eseal_signature_info(signature.pointer(), version, null, null),
+                    "eseal_signature_info");
+        }
+        return version.getValue();
+    }
+
+    /**
+     * Returns the signing time (TBS_Sign.timeInfo). It is the signer's own claim, not a time
+     * stamp.
+     */
+    public Instant signingTime() {
+        LongByReference unixTime = new LongByReference();
+        try (Lease signature = lease()) {
+            check(lib().eseal_signature_info(signature.pointer(), null, unixTime, null),
+                    "eseal_signature_info");
+        }
+        return instant(unixTime.getValue());
+    }
+
+    /**
+     * Returns TBS_Sign.propertyInfo, such as the path of the signed Signature.xml in an OFD
+     * document; empty when the signer wrote none.
+     */
+    public String propertyInfo() {
+        PointerByReference propertyInfo = new PointerByReference();
+        try (Lease signature = lease()) {
+            check(lib().eseal_signature_info(signature.pointer(), null, null, propertyInfo),
+                    "eseal_signature_info");
+            // The string belongs to the signature, so it is copied under the lease.
+            return readString(propertyInfo.getValue(), "eseal_signature_info");
         }
     }
 
