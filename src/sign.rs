@@ -138,6 +138,7 @@ impl<'a> SignatureBuilder<'a> {
         let options = VerifyOptions {
             sm2_id: self.sm2_id.clone(),
             at: Some(time),
+            ..VerifyOptions::default()
         };
         let report = verify_seal(seal, &options);
         if report.check("seal.maker_signature").map(|c| c.status) != Some(CheckStatus::Passed) {
