@@ -113,7 +113,7 @@ pub(crate) fn read_certificates(bytes: &[u8]) -> Result<Vec<Certificate>> {
             .ok_or_else(|| Error::Certificate("a PEM certificate has no END line".into()))?
             + start
             + end_marker.len();
-        certs.push(Certificate::from_pem(rest[start..end].as_bytes())?);
+        certs.push(Certificate::from_pem(&rest.as_bytes()[start..end])?);
         rest = &rest[end..];
     }
     if certs.is_empty() {

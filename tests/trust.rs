@@ -508,3 +508,67 @@ fn truncated_lists_are_typed_errors() {
     }
     assert!(eseal::trust::Crl::from_pem_or_der(b"not a crl").is_err());
 }
+
+/// An external signer (a USB key, say) that answers with the wrong signature.
+struct WrongSigner;
+
+impl eseal::crypto::Signer for WrongSigner {
+    fn public_key(&self) -> Option<eseal::PublicKey> {
+        None
+    }
+
+    fn sign_digest(&self, _e: &[u8; 32]) -> eseal::Result<eseal::crypto::SignatureValue> {
+        Ok(eseal::crypto::SignatureValue {
+            r: [0x11; 32],
+            s: [0x22; 32],
+        })
+    }
+}
+
+/// An external signer that forwards to a key, as a working device would.
+struct DeviceSigner(PrivateKey);
+
+impl eseal::crypto::Signer for DeviceSigner {
+    fn public_key(&self) -> Option<eseal::PublicKey> {
+        None
+    }
+
+    fn sign_digest(&self, e: &[u8; 32]) -> eseal::Result<eseal::crypto::SignatureValue> {
+        self.0.sign_digest(e)
+    }
+}
+
+#[test]
+fn external_signer_wrong_signature_is_caught() {
+    let seal = Seal::from_der(&common::read("seals/UserV4.esl")).unwrap();
+    let cert = vector_cert("USER");
+    let result = SignatureBuilder::with_signer(&seal, &WrongSigner, &cert)
+        .time(t("2021-06-01"))
+        .sign(b"data");
+    assert!(matches!(result, Err(eseal::Error::SignatureInvalid)));
+
+    let device = DeviceSigner(vector_key("USER"));
+    let signature = SignatureBuilder::with_signer(&seal, &device, &cert)
+        .time(t("2021-06-01"))
+        .sign(b"data")
+        .unwrap();
+    assert!(
+        verify_signature(
+            &signature,
+            SignedData::Bytes(b"data"),
+            &VerifyOptions::default()
+        )
+        .valid
+    );
+
+    // The maker's signer is checked the same way.
+    let maker_cert = vector_cert("SealBuilder");
+    let picture = seal.info.picture.data.clone();
+    let made = SealBuilder::new("EXT-1", "外部签名章")
+        .validity(t("2021-01-01"), t("2022-01-01"))
+        .picture(picture, 40, 40)
+        .unwrap()
+        .signer_certificate(&cert)
+        .sign_with(&WrongSigner, &maker_cert);
+    assert!(matches!(made, Err(eseal::Error::SignatureInvalid)));
+}

@@ -135,8 +135,8 @@ fn decode(der: &[u8]) -> std::result::Result<SealRevocationList, ParseError> {
         findings: &mut findings,
     };
     let mut top = Reader::new(der, STRUCTURE);
-    let outer = top.read(asn1::TAG_SEQUENCE, "SealRevocationList")?;
-    top.finish("SealRevocationList")?;
+    let outer = top.read(asn1::TAG_SEQUENCE, "")?;
+    top.finish("")?;
     let mut fields = outer.reader(STRUCTURE, 0)?;
     let tbs = fields.read(asn1::TAG_SEQUENCE, "tbsList")?;
     let cert = fields.read(asn1::TAG_OCTET_STRING, "signerCert")?;
