@@ -43,6 +43,10 @@ pub enum Error {
     #[error("signature invalid")]
     SignatureInvalid,
 
+    /// An external signer (USB key, HSM, seal server) reported a failure.
+    #[error("the external signer failed: {0}")]
+    Signer(String),
+
     /// The operating system's random number generator failed.
     #[error("random number generator failed")]
     Rng,
@@ -52,7 +56,7 @@ pub enum Error {
     Ofd(#[from] crate::ofd::OfdError),
 
     /// Reading the data to sign failed.
-    #[error("read failed: {0}")]
+    #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
 

@@ -10,7 +10,7 @@ use std::io::Read;
 
 use crate::asn1::OID_SM2_WITH_SM3;
 use crate::cert::Certificate;
-use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, Sm3Hasher, sm3};
+use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, Signer, Sm3Hasher, sign_checked, sm3};
 use crate::error::{Error, RefusalReason, Result};
 use crate::report::CheckStatus;
 use crate::seal::{ExtData, Seal, Version};
@@ -23,10 +23,9 @@ use crate::verify::{VerifyOptions, verify_seal};
 ///
 /// The version follows the seal: a V1 seal gives a V1 signature, a V5 seal a V5 signature, and a
 /// V4 seal a V4 signature (the default of GB/T 38540-2020).
-#[derive(Debug)]
 pub struct SignatureBuilder<'a> {
     seal: &'a Seal,
-    key: &'a PrivateKey,
+    key: &'a dyn Signer,
     cert: &'a Certificate,
     version: Option<Version>,
     time: Option<Time>,
@@ -35,9 +34,27 @@ pub struct SignatureBuilder<'a> {
     sm2_id: Vec<u8>,
 }
 
+impl std::fmt::Debug for SignatureBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignatureBuilder")
+            .field("seal", &self.seal.info.es_id)
+            .field("cert", &self.cert)
+            .field("version", &self.version)
+            .field("time", &self.time)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> SignatureBuilder<'a> {
     /// Starts a signature with the seal, the signer's private key and certificate.
     pub fn new(seal: &'a Seal, key: &'a PrivateKey, cert: &'a Certificate) -> Self {
+        Self::with_signer(seal, key, cert)
+    }
+
+    /// Starts a signature whose SM2 signature comes from `signer` (a USB key, an HSM or a seal
+    /// server). The returned signature is verified against `cert` before it is used.
+    pub fn with_signer(seal: &'a Seal, signer: &'a dyn Signer, cert: &'a Certificate) -> Self {
+        let key = signer;
         Self {
             seal,
             key,
@@ -116,7 +133,7 @@ impl<'a> SignatureBuilder<'a> {
             algorithm: &OID_SM2_WITH_SM3,
         };
         let tbs = encode_tbs(&parts)?;
-        let value = self.key.sign(&self.sm2_id, &tbs)?;
+        let value = sign_checked(self.key, &self.cert.public_key()?, &self.sm2_id, &tbs)?;
         let der = assemble(version, tbs, self.cert.as_der(), &value.to_der())?;
         Signature::from_der(&der)
     }
@@ -132,12 +149,18 @@ impl<'a> SignatureBuilder<'a> {
                 signature: version.number(),
             }));
         }
-        if self.cert.public_key()? != *self.key.public_key() {
+        let certificate_key = self.cert.public_key()?;
+        if self
+            .key
+            .public_key()
+            .is_some_and(|key| key != certificate_key)
+        {
             return Err(Error::SigningRefused(RefusalReason::KeyCertificateMismatch));
         }
         let options = VerifyOptions {
             sm2_id: self.sm2_id.clone(),
             at: Some(time),
+            ..VerifyOptions::default()
         };
         let report = verify_seal(seal, &options);
         if report.check("seal.maker_signature").map(|c| c.status) != Some(CheckStatus::Passed) {

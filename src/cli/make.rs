@@ -312,32 +312,27 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
             .out
             .clone()
             .unwrap_or_else(|| document.with_extension("signed.ofd"));
-        if out == document {
-            return Err(t(
-                "--out must differ from the input document",
-                "--out 不能与输入文档相同",
-            )
-            .to_owned());
-        }
         let input =
             std::fs::File::open(document).map_err(|e| format!("{}: {e}", document.display()))?;
-        let output = std::fs::File::create(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let outcome = eseal::ofd::sign_ofd(
-            std::io::BufReader::new(input),
-            std::io::BufWriter::new(output),
-            &seal,
-            &key,
-            &cert,
-            &options,
-        );
-        match outcome {
-            Ok(outcome) => Ok((out, outcome)),
-            Err(e) => {
-                // Nothing half-written is left behind.
-                let _ = std::fs::remove_file(&out);
-                Err(e.to_string())
-            }
-        }
+        let mut outcome = None;
+        eseal::ofd::write_output_file(document, &out, |writer| {
+            outcome = Some(eseal::ofd::sign_ofd(
+                std::io::BufReader::new(input),
+                writer,
+                &seal,
+                &key,
+                &cert,
+                &options,
+            )?);
+            Ok(())
+        })
+        .map_err(|e| match e {
+            eseal::Error::Io(io) => format!("{}: {io}", out.display()),
+            other => other.to_string(),
+        })?;
+        let outcome =
+            outcome.ok_or_else(|| t("signing produced no result", "签章未产生结果").to_owned())?;
+        Ok((out, outcome))
     })();
     match result {
         Ok((out, outcome)) => {
