@@ -31,6 +31,7 @@ class Result(enum.IntEnum):
     VERSION_MISMATCH = 505
     SIGNATURE_INVALID = 506
     MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507
+    SIGNER_FAILED = 508
 
 
 def result_message(code: int) -> str:

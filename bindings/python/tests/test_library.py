@@ -71,7 +71,11 @@ def test_cdef_defines_match_header() -> None:
             # The values are integer expressions, evaluated after dropping the C cast.
             header[name] = eval(value.replace("(int64_t)", ""), {})
 
-    assert header == {"ESEAL_TIME_NOW": -1, "ESEAL_MAX_PICTURE_BYTES": 8 * 1024 * 1024}
+    assert header == {
+        "ESEAL_TIME_NOW": -1,
+        "ESEAL_MAX_STAMPS": 10_000,
+        "ESEAL_MAX_PICTURE_BYTES": 8 * 1024 * 1024,
+    }
     for name, value in header.items():
         assert getattr(lib, name) == value, name
     assert eseal.MAX_PICTURE_BYTES == header["ESEAL_MAX_PICTURE_BYTES"]

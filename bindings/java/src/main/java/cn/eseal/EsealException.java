@@ -59,6 +59,8 @@ public final class EsealException extends RuntimeException {
     public static final int SIGNATURE_INVALID = 506;
     /** Signing refused: the seal maker's certificate is not valid at the signing time. */
     public static final int MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507;
+    /** An external signer reported a failure. */
+    public static final int SIGNER_FAILED = 508;
 
     private final int code;
     private final String function;
