@@ -14,6 +14,7 @@ pub mod seal;
 pub mod sign;
 pub mod signature;
 pub mod time;
+pub mod timestamp;
 pub mod trust;
 pub mod verify;
 

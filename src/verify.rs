@@ -23,6 +23,7 @@ use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed}
 use crate::seal::{CertList, Seal, Version};
 use crate::signature::Signature;
 use crate::time::Time;
+use crate::timestamp::TimeStampToken;
 use crate::trust::{CertRevocation, TrustPolicy, revocation_of, validate_chain};
 
 /// Options of a verification.
@@ -87,7 +88,16 @@ pub fn verify_signature(
     options: &VerifyOptions,
 ) -> SignatureReport {
     let seal = signature.seal();
-    let at = signature.tbs.time_info;
+    // A verified time stamp from a trusted authority fixes the signing time; otherwise it is
+    // the signer's claim, timeInfo.
+    let (time_stamp_check, stamped_time) = time_stamp_check(
+        "signature.time_stamp",
+        signature.time_stamp.as_deref(),
+        &signature.signature,
+        options.trust.as_deref(),
+        ("signature value", "签名值"),
+    );
+    let at = stamped_time.unwrap_or(signature.tbs.time_info);
     let mut findings = signature.findings().to_vec();
     let mut checks = vec![format_check(signature)];
 
@@ -174,18 +184,7 @@ pub fn verify_signature(
             ),
         ),
     });
-    checks.push(match &signature.time_stamp {
-        Some(token) => Check::not_checked(
-            "signature.time_stamp",
-            format!("a {}-byte time stamp is present but not verified; the signing time is the signer's claim", token.len()),
-            format!("含 {} 字节时间戳，未验证；签章时间为签章者自述时间", token.len()),
-        ),
-        None => Check::not_checked(
-            "signature.time_stamp",
-            "no time stamp; the signing time is the signer's claim",
-            "无时间戳；签章时间为签章者自述时间",
-        ),
-    });
+    checks.push(time_stamp_check);
 
     SignatureReport {
         valid: all_passed(&checks),
@@ -315,15 +314,15 @@ fn seal_checks(
     });
     checks.extend(trust_checks(MAKER, maker.as_ref().ok(), at, trust));
     checks.push(seal_revocation_check(seal, at, trust));
-    if let Some(token) = &seal.time_stamp {
-        checks.push(Check::not_checked(
+    if seal.time_stamp.is_some() {
+        let (check, _) = time_stamp_check(
             "seal.time_stamp",
-            format!(
-                "the seal carries a {}-byte time stamp that is not verified",
-                token.len()
-            ),
-            format!("印章含 {} 字节时间戳，未验证", token.len()),
-        ));
+            seal.time_stamp.as_deref(),
+            &seal.signed_value,
+            trust,
+            ("maker's signature value", "制章者签名值"),
+        );
+        checks.push(check);
     }
     (checks, maker_ok)
 }
@@ -714,6 +713,83 @@ fn seal_revocation_check(seal: &Seal, at: Time, trust: Option<&TrustPolicy>) -> 
         ),
         format!("印章 {es_id} 在 {at} 未被注销（共 {} 个列表）", lists.len()),
     )
+}
+
+/// Checks a time stamp token over `covered`; returns the check and, when the authority is
+/// trusted, the time it certifies.
+fn time_stamp_check(
+    name: &'static str,
+    token: Option<&[u8]>,
+    covered: &[u8],
+    trust: Option<&TrustPolicy>,
+    what: (&str, &str),
+) -> (Check, Option<Time>) {
+    let (en, zh) = what;
+    let Some(token) = token else {
+        return (
+            Check::not_checked(
+                name,
+                "no time stamp; the signing time is the signer's claim",
+                "无时间戳；签章时间为签章者自述时间",
+            ),
+            None,
+        );
+    };
+    let parsed = match TimeStampToken::from_der(token) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            return (
+                Check::failed(
+                    name,
+                    format!("the time stamp is not a time stamp token: {e}"),
+                    format!("时间戳不是有效的时间戳令牌：{e}"),
+                ),
+                None,
+            );
+        }
+    };
+    match parsed.verify(covered, trust) {
+        Err(e) => (
+            Check::failed(
+                name,
+                format!("the time stamp does not verify: {e}"),
+                format!("时间戳验证失败：{e}"),
+            ),
+            None,
+        ),
+        Ok(authority) if trust.is_some() => (
+            Check::passed(
+                name,
+                format!(
+                    "{} stamped the {en} at {}; that time is used as the signing time",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+                format!(
+                    "{} 于 {} 对{zh}加盖时间戳；以该时间为签章时间",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+            ),
+            Some(parsed.gen_time),
+        ),
+        Ok(authority) => (
+            Check::passed(
+                name,
+                format!(
+                    "{} stamped the {en} at {}; without a trust store the authority is not checked, so the signing time stays the signer's claim",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+                format!(
+                    "{} 于 {} 对{zh}加盖时间戳；未提供信任库，未检查时间戳机构，签章时间仍为签章者自述时间",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+            ),
+            None,
+        ),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
