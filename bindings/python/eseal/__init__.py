@@ -2,8 +2,10 @@
 
 Read, make, sign and verify SESeal and SES_Signature structures with SM2/SM3, and verify and
 sign OFD documents, through the C ABI of the eseal shared library (include/eseal.h), loaded with
-cffi in ABI mode. The library is found through $ESEAL_LIBRARY, next to this package, or in the
-repository's target/release or target/debug folder.
+cffi in ABI mode. Trust policies check certificate chains and revocation, and external signers
+(USB keys, HSMs) sign without handing over the private key. The library is found through
+$ESEAL_LIBRARY, next to this package, or in the repository's target/release or target/debug
+folder.
 
 Times are datetime objects. A naive datetime is read as UTC, times are rounded down to whole
 seconds, and None means the current time where a time is optional.
@@ -39,7 +41,8 @@ from ._ofd import (
 )
 from ._report import Check, CheckStatus, Finding, Report
 from ._seal import MAX_PICTURE_BYTES, Seal, SealBuilder
-from ._signature import Signature, Signer, sign, sign_digest, sm3
+from ._signature import Signature, Signer, sign, sign_digest, sign_with_signer, sm3
+from ._trust import RevocationStatus, TrustPolicy
 
 __version__ = "0.1.0"
 
@@ -62,12 +65,14 @@ __all__ = [
     "PrivateKey",
     "Report",
     "Result",
+    "RevocationStatus",
     "Seal",
     "SealBuilder",
     "Signature",
     "Signer",
     "SigningError",
     "Stamp",
+    "TrustPolicy",
     "debug_panic",
     "library_file",
     "library_version",
@@ -76,6 +81,7 @@ __all__ = [
     "sign_digest",
     "sign_ofd",
     "sign_ofd_file",
+    "sign_with_signer",
     "sm3",
     "verify_ofd",
 ]

@@ -106,7 +106,8 @@ class EncodeError(EsealError, ValueError):
 
 class SigningError(EsealError):
     """Signing was refused because a verifier would reject the result (codes 500 to 505 and
-    507), or an SM2 signature could not be made (code 506).
+    507), an SM2 signature could not be made or an external signer's does not verify (code
+    506), or an external signer failed (code 508).
     """
 
 

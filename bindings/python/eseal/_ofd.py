@@ -28,6 +28,7 @@ from ._handle import (
 from ._keys import Certificate, PrivateKey
 from ._report import Check, CheckStatus, Finding
 from ._seal import Seal
+from ._trust import TrustPolicy, trust_pointer
 
 FilePath = Union[str, os.PathLike[str], os.PathLike[bytes]]
 """A file name, as str or a path object such as pathlib.Path."""
@@ -270,21 +271,35 @@ def file_path(value: object, name: str) -> str:
     return path
 
 
-def verify_ofd(source: BytesLike | FilePath) -> OfdReport:
+def verify_ofd(source: BytesLike | FilePath, *, trust: TrustPolicy | None = None) -> OfdReport:
     """Verify every signature of an OFD document: its References, its SignedValue.dat and the
     seal inside it.
 
     `source` is the document's bytes, or the name of its file (str or a path object). A file
-    is read entry by entry, so memory stays bounded for large documents. Raises ParseError
+    is read entry by entry, so memory stays bounded for large documents. With a `trust`
+    policy, certificate chains, key usage and revocation are checked too. Raises ParseError
     (code 201) when the package cannot be read, and EsealIOError (code 104) when the file
     cannot be opened.
+
+    Raises ArgumentError (code 101) for bytes with a trust policy, because the C ABI verifies
+    a document in memory only without one. Give the document's file name instead.
     """
     report_out = ffi.new("eseal_report **")
     if isinstance(source, (str, os.PathLike)):
         path = file_path(source, "source")
-        check(lib.eseal_ofd_verify_file(c_text(path, "source"), report_out), context=path)
+        path_text = c_text(path, "source")
+        with trust_pointer(trust) as trust_ptr:
+            code = lib.eseal_ofd_verify_file_with_trust(path_text, trust_ptr, report_out)
+            check(code, context=path)
     else:
         buffer = byte_buffer(source, "source")
+        if trust is not None:
+            raise ArgumentError(
+                Result.INVALID_ARGUMENT,
+                "verify_ofd() needs a file name with trust=: the C ABI verifies OFD bytes in "
+                "memory only without a trust policy. Write the document to a file and pass "
+                "its name",
+            )
         check(lib.eseal_ofd_verify(buffer, len(buffer), report_out))
     return OfdReport._take(report_out[0])
 

@@ -22,6 +22,7 @@ from ._handle import (
 )
 from ._keys import Certificate, PrivateKey
 from ._report import Report
+from ._trust import TrustPolicy, trust_pointer
 
 MAX_PICTURE_BYTES: int = int(lib.ESEAL_MAX_PICTURE_BYTES)
 """Largest seal picture, in bytes, that SealBuilder.picture() accepts."""
@@ -76,13 +77,18 @@ class Seal(Handle):
         """The seal name."""
         return self._info()[2]
 
-    def verify(self, at: _dt.datetime | None = None) -> Report:
+    def verify(self, at: _dt.datetime | None = None, *, trust: TrustPolicy | None = None) -> Report:
         """Verify the seal on its own: its format, the maker's signature, and its validity and
         the maker certificate's validity at `at`. A naive datetime is UTC, and None means now.
+
+        With a `trust` policy, the maker certificate's chain, key usage and revocation at `at`
+        are checked too, and the seal against the policy's revocation lists.
         """
         seconds = unix_seconds_or_now(at, "at")
+        seal_ptr = self._pointer()
         report_out = ffi.new("eseal_report **")
-        check(lib.eseal_seal_verify(self._pointer(), seconds, report_out))
+        with trust_pointer(trust) as trust_ptr:
+            check(lib.eseal_seal_verify_with_trust(seal_ptr, seconds, trust_ptr, report_out))
         return Report._take(report_out[0])
 
 

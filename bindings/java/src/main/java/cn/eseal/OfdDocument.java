@@ -73,6 +73,29 @@ public final class OfdDocument {
     }
 
     /**
+     * Verifies every signature of an OFD file as {@link #verify(Path)} does and, with a trust
+     * policy, also the certificate chains, key usage and revocation of each signature.
+     *
+     * <p>The C ABI verifies documents held in memory only without a trust policy, so this
+     * method takes a file, and there is no {@code byte[]} variant.
+     *
+     * @param trust the trust policy, or null to check without one
+     * @throws EsealException and {@link IllegalArgumentException} as {@link #verify(Path)}
+     */
+    public static OfdVerificationReport verify(Path file, TrustPolicy trust) {
+        if (trust == null) {
+            return verify(file);
+        }
+        byte[] path = nativePath(file, "file");
+        PointerByReference report = new PointerByReference();
+        try (Lease policy = trust.lease()) {
+            check(lib().eseal_ofd_verify_file_with_trust(path, policy.pointer(), report),
+                    "eseal_ofd_verify_file_with_trust");
+        }
+        return OfdVerificationReport.takeOwnership(report.getValue());
+    }
+
+    /**
      * Adds a seal signature to an OFD document held in memory and returns the signed document.
      * The new signature gets the next free ID of Signatures.xml and references every file of
      * the package; the other entries are copied unchanged.
