@@ -295,7 +295,8 @@ typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, ui
 /**
  * An online revocation check: given a certificate and its issuer (DER) and a time, returns
  * `ESEAL_REVOCATION_STATUS_*` as a number, and for a revoked certificate writes the
- * revocation time (seconds since 1970-01-01T00:00:00Z) to `revoked_at_out`. It is asked only
+ * revocation time (seconds since 1970-01-01T00:00:00Z) to `revoked_at_out`; REVOKED with no
+ * time written (or a negative one) counts as revoked since 1970. It is asked only
  * about certificates that no given CRL covers, and may be called from any thread that
  * verifies with the policy.
  */

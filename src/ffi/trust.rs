@@ -36,7 +36,8 @@ pub enum eseal_revocation_status {
 
 /// An online revocation check: given a certificate and its issuer (DER) and a time, returns
 /// `ESEAL_REVOCATION_STATUS_*` as a number, and for a revoked certificate writes the
-/// revocation time (seconds since 1970-01-01T00:00:00Z) to `revoked_at_out`. It is asked only
+/// revocation time (seconds since 1970-01-01T00:00:00Z) to `revoked_at_out`; REVOKED with no
+/// time written (or a negative one) counts as revoked since 1970. It is asked only
 /// about certificates that no given CRL covers, and may be called from any thread that
 /// verifies with the policy.
 pub type eseal_revocation_callback = Option<
