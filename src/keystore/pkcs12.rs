@@ -494,3 +494,70 @@ impl<'a> DecodeValue<'a> for SafeBag {
 impl FixedTag for SafeBag {
     const TAG: Tag = Tag::Sequence;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A MacData over `data` whose key comes from `password_bmp` as given.
+    fn mac_data(password_bmp: &[u8], data: &[u8]) -> MacData {
+        use hmac::{KeyInit, Mac};
+
+        let salt = [3u8; 8];
+        let mut key = [0u8; 32];
+        Hash::Sha256.pkcs12_kdf(password_bmp, &salt, Purpose::Mac, 5, &mut key);
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+        mac.update(data);
+        MacData {
+            mac: DigestInfo {
+                digest_algorithm: AlgorithmIdentifierOwned {
+                    oid: ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"),
+                    parameters: None,
+                },
+                digest: OctetString::new(mac.finalize().into_bytes().to_vec()).unwrap(),
+            },
+            mac_salt: OctetString::new(salt.to_vec()).unwrap(),
+            iterations: Some(5),
+        }
+    }
+
+    #[test]
+    fn empty_password_without_terminator_verifies() {
+        let data = b"authSafe content";
+        let mac = mac_data(b"", data);
+        let mut password = Password::new(b"");
+        verify_mac(&mac, data, &mut password, &mut IterationBudget::new()).unwrap();
+        // Later PKCS#12 decryption uses the form that verified.
+        assert_eq!(password.bmp().unwrap(), b"");
+
+        let mut other = Password::new(b"a");
+        assert!(matches!(
+            verify_mac(&mac, data, &mut other, &mut IterationBudget::new()),
+            Err(Error::WrongPassword(_))
+        ));
+    }
+
+    #[test]
+    fn empty_password_with_terminator_verifies() {
+        let data = b"authSafe content";
+        let mac = mac_data(&[0, 0], data);
+        let mut password = Password::new(b"");
+        verify_mac(&mac, data, &mut password, &mut IterationBudget::new()).unwrap();
+        assert_eq!(password.bmp().unwrap(), &[0, 0]);
+    }
+
+    #[test]
+    fn mac_of_other_data_fails() {
+        let mac = mac_data(&[0, b'a', 0, 0], b"authSafe content");
+        let mut password = Password::new(b"a");
+        assert!(matches!(
+            verify_mac(
+                &mac,
+                b"authSafe contenT",
+                &mut password,
+                &mut IterationBudget::new()
+            ),
+            Err(Error::WrongPassword(_))
+        ));
+    }
+}
