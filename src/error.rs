@@ -18,8 +18,8 @@ pub enum Error {
     #[error("invalid key: {0}")]
     Key(&'static str),
 
-    /// The password of an encrypted key or PKCS#12 file is wrong. The text says which check
-    /// failed: the PKCS#12 MAC, the padding after decryption, or the decrypted structure.
+    /// The password of an encrypted key or PKCS#12 file is wrong. The text names the check
+    /// that failed: the PKCS#12 MAC, the padding after decryption, or the decrypted structure.
     /// Damaged ciphertext fails the same checks, so it is reported the same way.
     #[error("wrong password: {0}")]
     WrongPassword(&'static str),

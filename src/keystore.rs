@@ -9,18 +9,19 @@
 //! - The PKCS#12 schemes of RFC 7292 appendix C: pbeWithSHAAnd3-KeyTripleDES-CBC,
 //!   pbeWithSHAAnd2-KeyTripleDES-CBC, pbeWithSHAAnd128BitRC2-CBC and pbeWithSHAAnd40BitRC2-CBC.
 //!
-//! [`Pkcs12`] opens PKCS#12 files in password integrity and password privacy mode, as written by
-//! OpenSSL 3 (PBES2 with AES-256-CBC, MAC with HMAC-SHA-256), by older OpenSSL, Java and
-//! BouncyCastle (the legacy PKCS#12 schemes, MAC with HMAC-SHA-1), in DER or in BER with
-//! indefinite lengths.
+//! [`Pkcs12`] opens PKCS#12 files in password integrity and password privacy mode, in DER or in
+//! BER with indefinite lengths. OpenSSL 3 writes PBES2 with AES-256-CBC and a MAC with
+//! HMAC-SHA-256 by default. `openssl pkcs12 -legacy` and the ofdrw test PKI use the legacy
+//! PKCS#12 schemes with an HMAC-SHA-1 MAC.
 //!
 //! PBES2 takes the password bytes as given. The PKCS#12 key derivation function takes the
 //! password as a BMPString: its UTF-16 big-endian code units followed by two zero bytes, so
 //! those schemes need a UTF-8 password.
 //!
-//! Derived keys, IVs, the decrypted bytes and cipher key schedules are zeroized when dropped.
-//! The hash states inside the `hmac` and `pbkdf2` crates are zeroized by those crates'
-//! `zeroize` features, where they implement it.
+//! Derived keys, IVs, the decrypted bytes and the cipher key schedules are zeroized when
+//! dropped, and so are the hash states inside HMAC, through the hash crates' `zeroize`
+//! features. Two copies are out of eseal's reach: pbkdf2 0.13 leaves its last intermediate
+//! block on the stack, and rc2 0.9 its key expansion buffer.
 //!
 //! Input is bounded: see [`MAX_INPUT_LEN`], [`MAX_ITERATIONS`], [`MAX_TOTAL_ITERATIONS`] and
 //! [`MAX_BAGS`]. A value over a limit is a [`KeystoreError::LimitExceeded`], checked before any
@@ -56,8 +57,8 @@ pub const MAX_BAGS: usize = 256;
 /// Maximum salt length in bytes for one key derivation.
 pub const MAX_SALT_LEN: usize = 1024;
 
-/// Why a password-protected key could not be read. A wrong password is
-/// [`Error::WrongPassword`] instead.
+/// Errors of reading a password-protected key, except a wrong password, which is
+/// [`Error::WrongPassword`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeystoreError {
@@ -72,7 +73,7 @@ pub enum KeystoreError {
     /// An algorithm is recognised by its OID but not supported.
     #[error("unsupported {role}: {name} ({oid}); supported: {supported}")]
     UnsupportedAlgorithm {
-        /// What the algorithm is used for, for example "PBES2 encryption scheme".
+        /// The algorithm's role, for example "PBES2 encryption scheme".
         role: &'static str,
         /// The algorithm's OID as found in the input.
         oid: ObjectIdentifier,
@@ -87,7 +88,7 @@ pub enum KeystoreError {
     Malformed {
         /// The ASN.1 structure, for example `EncryptedPrivateKeyInfo`.
         structure: &'static str,
-        /// What is wrong, with the byte position where the decoder reports one.
+        /// The problem, with the byte position where the decoder reports one.
         reason: String,
     },
 
@@ -102,11 +103,11 @@ pub enum KeystoreError {
         limit: u64,
     },
 
-    /// The PKCS#12 file holds no private key.
+    /// The PKCS#12 file contains no private key.
     #[error("the PKCS#12 file contains no private key")]
     NoPrivateKey,
 
-    /// The PKCS#12 file holds more than one private key.
+    /// The PKCS#12 file contains more than one private key.
     #[error("the PKCS#12 file contains {0} private keys; only files with one key are supported")]
     MultiplePrivateKeys(usize),
 

@@ -1,5 +1,5 @@
 //! Password-protected keys made by other tools: encrypted PKCS#8 from OpenSSL 3 and GmSSL, and
-//! PKCS#12 files from OpenSSL 3 and BouncyCastle (the ofdrw test PKI).
+//! PKCS#12 files from OpenSSL 3 and from the ofdrw test PKI (legacy schemes, BER).
 
 mod common;
 
@@ -332,7 +332,7 @@ fn openssl3_p12_wrong_password() {
 fn p12_debug_hides_key() {
     let p12 = Pkcs12::from_der(&common::read("keys/USER.p12"), b"777777").unwrap();
     let shown = format!("{p12:?}");
-    // USER.key.pem holds the scalar 0DA34DE03F754D55...
+    // USER.key.pem contains the scalar 0DA34DE03F754D55...
     assert!(
         !shown.to_lowercase().contains("0da34de03f754d55"),
         "{shown}"

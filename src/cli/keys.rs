@@ -12,10 +12,10 @@ use eseal::{Certificate, PrivateKey};
 use super::lang::t;
 use super::read_file;
 
-/// The environment variable that holds the key's password.
+/// The environment variable that contains the key's password.
 pub const PASSWORD_ENV: &str = "ESEAL_KEY_PASSWORD";
 
-/// How often the prompt asks again after a wrong password.
+/// Number of prompts for the password before a wrong one is final.
 const PROMPT_ATTEMPTS: usize = 3;
 
 /// A private key and, when it came from a PKCS#12 file, the key's certificate.
@@ -24,7 +24,7 @@ pub struct LoadedKey {
     pub certificate: Option<Certificate>,
 }
 
-/// Where the password comes from, in order of precedence.
+/// The password's source, in order of precedence.
 enum PasswordSource<'a> {
     File(&'a Path),
     Environment,
@@ -142,8 +142,8 @@ fn open_with_prompt(format: KeyFormat, bytes: &[u8], path: &Path) -> eseal::Resu
     }
 }
 
-/// The first line of the password file, without its line ending, as OpenSSL's `file:`
-/// password source reads it.
+/// Reads the first line of the password file, without its line ending, as OpenSSL's `file:`
+/// password source does.
 fn read_password_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
     let mut contents = Zeroizing::new(read_file(path)?);
     let end = contents

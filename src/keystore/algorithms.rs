@@ -65,7 +65,7 @@ pub(super) const PBE_SHA1_RC2_40: ObjectIdentifier = oid("1.2.840.113549.1.12.1.
 const PBE_MD5_DES: ObjectIdentifier = oid("1.2.840.113549.1.5.3");
 const PBE_SHA1_DES: ObjectIdentifier = oid("1.2.840.113549.1.5.10");
 
-/// The name of a known algorithm, for messages.
+/// Names a known algorithm for messages, or returns "unknown algorithm".
 pub(super) fn name(oid: &ObjectIdentifier) -> &'static str {
     const NAMES: &[(ObjectIdentifier, &str)] = &[
         (ID_DATA, "data"),
@@ -130,7 +130,7 @@ pub(super) const SUPPORTED_PRFS: &str =
 pub(super) const SUPPORTED_MAC_DIGESTS: &str = "SHA-1, SHA-224, SHA-256, SHA-384, SHA-512";
 
 impl Hash {
-    /// The hash of a PBKDF2 PRF OID.
+    /// Maps a PBKDF2 PRF OID to its hash.
     pub(super) fn from_prf(oid: &ObjectIdentifier) -> Option<Self> {
         Some(match *oid {
             HMAC_WITH_SHA1 => Self::Sha1,
@@ -143,7 +143,7 @@ impl Hash {
         })
     }
 
-    /// The hash of a PKCS#12 MAC digest algorithm OID.
+    /// Maps a PKCS#12 MAC digest algorithm OID to its hash.
     pub(super) fn from_digest(oid: &ObjectIdentifier) -> Option<Self> {
         Some(match *oid {
             SHA1 => Self::Sha1,
@@ -155,7 +155,7 @@ impl Hash {
         })
     }
 
-    /// The digest length in bytes.
+    /// Returns the digest length in bytes.
     pub(super) fn output_len(self) -> usize {
         match self {
             Self::Sha1 => 20,
@@ -198,7 +198,7 @@ impl Hash {
         }
     }
 
-    /// Whether HMAC over this hash with `key` gives `tag` for `data`, compared in constant time.
+    /// Checks in constant time whether HMAC over this hash with `key` gives `tag` for `data`.
     pub(super) fn hmac_matches(self, key: &[u8], data: &[u8], tag: &[u8]) -> bool {
         fn matches<D: hmac::EagerHash>(key: &[u8], data: &[u8], tag: &[u8]) -> bool {
             let Ok(mut mac) = hmac::Hmac::<D>::new_from_slice(key) else {
@@ -238,7 +238,7 @@ pub(super) enum Cipher {
 pub(super) const SUPPORTED_PBES2_CIPHERS: &str =
     "AES-128-CBC, AES-192-CBC, AES-256-CBC, SM4-CBC, DES-EDE3-CBC";
 
-/// Why CBC decryption failed.
+/// A CBC decryption failure.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum DecryptError {
     /// The key or IV has the wrong length for the cipher.

@@ -17,7 +17,8 @@ pub(super) struct Pbes2Params {
     pub encryption_scheme: AlgorithmIdentifierOwned,
 }
 
-/// `PBKDF2-params`. The salt CHOICE `otherSource` is not supported: no writer uses it.
+/// `PBKDF2-params`. The salt CHOICE `otherSource` is not supported, and OpenSSL and GmSSL
+/// write `specified`.
 #[derive(Sequence)]
 pub(super) struct Pbkdf2Params {
     pub salt: OctetString,

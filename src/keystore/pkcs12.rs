@@ -38,7 +38,7 @@ impl Pkcs12 {
     /// Opens a DER or BER PKCS#12 file with its password.
     ///
     /// The MAC is checked first, so a wrong password is [`Error::WrongPassword`] before any
-    /// decryption. A file without a MAC is read too; then a wrong password shows as a
+    /// decryption. A file without a MAC is read too. Then a wrong password shows as a
     /// decryption failure, also [`Error::WrongPassword`]. The password is used as UTF-8 bytes
     /// by PBES2 and as a BMPString by the PKCS#12 KDF. For an empty password, the MAC is tried
     /// with the two-byte BMPString terminator and then with no bytes, because writers differ.
@@ -345,7 +345,7 @@ impl FixedTag for ContentInfo {
     const TAG: Tag = Tag::Sequence;
 }
 
-/// The `[0] EXPLICIT` content of a ContentInfo or SafeBag, which both require.
+/// Decodes the `[0] EXPLICIT` content of a ContentInfo or SafeBag, which both require.
 fn explicit_content<'a, T, R>(reader: &mut R) -> der::Result<T>
 where
     T: Decode<'a, Error = der::Error>,
@@ -499,7 +499,7 @@ impl FixedTag for SafeBag {
 mod tests {
     use super::*;
 
-    /// A MacData over `data` whose key comes from `password_bmp` as given.
+    /// Builds a MacData over `data` with the MAC key derived from `password_bmp` as given.
     fn mac_data(password_bmp: &[u8], data: &[u8]) -> MacData {
         use hmac::{KeyInit, Mac};
 

@@ -12,7 +12,7 @@ use super::structures::{decrypt_error, parameters};
 use super::{IterationBudget, check_salt_len};
 use crate::error::Result;
 
-/// What a PKCS#12 KDF output is for: the ID byte of RFC 7292 appendix B.3.
+/// The purpose of a PKCS#12 KDF output: the ID byte of RFC 7292 appendix B.3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
     Key = 1,

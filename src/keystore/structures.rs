@@ -33,7 +33,7 @@ where
         .map_err(|e| KeystoreError::malformed(structure, e))
 }
 
-/// An UnsupportedAlgorithm error for `oid`.
+/// Builds the UnsupportedAlgorithm error for `oid`.
 pub(super) fn unsupported(
     role: &'static str,
     oid: ObjectIdentifier,
