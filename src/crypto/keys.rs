@@ -143,10 +143,11 @@ impl PrivateKey {
         Ok(Self::from_secret(secret))
     }
 
-    /// Reads a decrypted PKCS#8 PrivateKeyInfo, which must hold an SM2 key.
+    /// Reads a PKCS#8 PrivateKeyInfo from a decrypted key or a PKCS#12 keyBag; it must contain
+    /// an SM2 key.
     pub(crate) fn from_private_key_info(der: &[u8]) -> Result<Self> {
         let secret = sm2::SecretKey::from_pkcs8_der(der)
-            .map_err(|_| Error::Key("the decrypted PKCS#8 key is not an SM2 private key"))?;
+            .map_err(|_| Error::Key("the PKCS#8 key is not an SM2 private key"))?;
         Ok(Self::from_secret(secret))
     }
 
