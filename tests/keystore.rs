@@ -291,6 +291,7 @@ fn openssl3_p12_variants_open() {
         ("openssl3-aes128-sha512-mac.p12", PASSWORD),
         ("openssl3-nomac.p12", PASSWORD),
         ("openssl3-empty-password.p12", b""),
+        ("openssl3-unencrypted-bags.p12", PASSWORD),
     ] {
         let p12 =
             Pkcs12::from_der(&committed(name), password).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -315,6 +316,7 @@ fn openssl3_p12_wrong_password() {
         "openssl3-aes128-sha512-mac.p12",
         "openssl3-nomac.p12",
         "openssl3-empty-password.p12",
+        "openssl3-unencrypted-bags.p12",
     ] {
         let bytes = committed(name);
         // "证书-密码" differs from the right password only by the dash.

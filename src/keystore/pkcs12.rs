@@ -227,10 +227,9 @@ impl BagReader<'_, '_> {
     fn read_bag(&mut self, bag: SafeBag, depth: usize) -> Result<()> {
         match bag {
             SafeBag::Key(private_key_info) => {
-                let der = Zeroizing::new(private_key_info);
                 self.contents
                     .keys
-                    .push(PrivateKey::from_private_key_info(&der)?);
+                    .push(PrivateKey::from_private_key_info(&private_key_info)?);
             }
             SafeBag::ShroudedKey(encrypted) => {
                 let der =
@@ -429,8 +428,8 @@ impl EncryptedData {
 /// A SafeBag (RFC 7292 section 4.2) with its value decoded by bag type. The bag attributes
 /// (friendlyName, localKeyId) are skipped: the key's certificate is found by its public key.
 enum SafeBag {
-    /// A PrivateKeyInfo.
-    Key(Vec<u8>),
+    /// A PrivateKeyInfo, zeroized when dropped even if an earlier bag fails.
+    Key(Zeroizing<Vec<u8>>),
     /// An EncryptedPrivateKeyInfo.
     ShroudedKey(Vec<u8>),
     /// The DER certificate of an x509Certificate CertBag; `None` for other certificate types.
@@ -480,7 +479,7 @@ impl<'a> DecodeValue<'a> for SafeBag {
     fn decode_value<R: Reader<'a>>(reader: &mut R, _header: Header) -> der::Result<Self> {
         let bag_id: ObjectIdentifier = reader.decode()?;
         let bag = match bag_id {
-            KEY_BAG => SafeBag::Key(explicit_content::<Tlv, R>(reader)?.0),
+            KEY_BAG => SafeBag::Key(Zeroizing::new(explicit_content::<Tlv, R>(reader)?.0)),
             PKCS8_SHROUDED_KEY_BAG => SafeBag::ShroudedKey(explicit_content::<Tlv, R>(reader)?.0),
             CERT_BAG => SafeBag::Certificate(explicit_content::<CertBag, R>(reader)?.0),
             SAFE_CONTENTS_BAG => SafeBag::SafeContents(explicit_content::<Tlv, R>(reader)?.0),
