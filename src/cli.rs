@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod demo;
 mod inspect;
+mod keys;
 mod lang;
 mod make;
 mod output;

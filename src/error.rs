@@ -18,6 +18,17 @@ pub enum Error {
     #[error("invalid key: {0}")]
     Key(&'static str),
 
+    /// The password of an encrypted key or PKCS#12 file is wrong. The text names the check
+    /// that failed: the PKCS#12 MAC, the padding after decryption, or the decrypted structure.
+    /// Damaged ciphertext fails the same checks, so it is reported the same way.
+    #[error("wrong password: {0}")]
+    WrongPassword(&'static str),
+
+    /// An encrypted key or PKCS#12 file cannot be read: malformed, an unsupported algorithm,
+    /// over a limit, or a password is missing.
+    #[error(transparent)]
+    Keystore(#[from] crate::keystore::KeystoreError),
+
     /// A certificate could not be read.
     #[error("invalid certificate: {0}")]
     Certificate(String),

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod error;
 pub mod ffi;
 pub mod finding;
+pub mod keystore;
 pub mod ofd;
 pub mod report;
 pub mod seal;

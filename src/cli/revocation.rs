@@ -6,8 +6,9 @@ use clap::{Args, Subcommand};
 
 use eseal::trust::SealRevocationListBuilder;
 
+use super::keys::load_key;
 use super::lang::t;
-use super::make::{load_cert, load_key, parse_time};
+use super::make::{load_cert, parse_time};
 use super::{EXIT_VALID, fail, read_file};
 
 /// Subcommands of `eseal revocation`.
@@ -25,9 +26,12 @@ pub enum RevocationCommand {
 /// Arguments of `eseal revocation create`.
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// The seal system's SM2 private key.
+    /// The seal system's SM2 private key: PKCS#8 or SEC1, encrypted PKCS#8, or PKCS#12.
     #[arg(long, value_name = "FILE")]
     key: PathBuf,
+    /// A file whose first line is the key's password (otherwise ESEAL_KEY_PASSWORD or a prompt).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
     /// The seal system's certificate, embedded in the list.
     #[arg(long, value_name = "FILE")]
     cert: PathBuf,
@@ -54,8 +58,12 @@ pub fn run(command: &RevocationCommand) -> u8 {
 
 fn create(args: &CreateArgs) -> u8 {
     let result = (|| -> Result<usize, String> {
-        let key = load_key(&args.key)?;
-        let cert = load_cert(&args.cert)?;
+        let loaded = load_key(&args.key, args.password_file.as_deref())?;
+        let cert = match loaded.certificate {
+            Some(cert) => cert,
+            None => load_cert(&args.cert)?,
+        };
+        let key = loaded.key;
         let mut builder = SealRevocationListBuilder::new(&args.issuer_name, &cert, &key);
         for entry in &args.revoked {
             let (es_id, time) = entry.split_once('@').ok_or_else(|| {

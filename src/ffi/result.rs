@@ -64,7 +64,8 @@ impl From<&Error> for eseal_result {
     fn from(error: &Error) -> Self {
         match error {
             Error::Parse(_) => Self::ParseError,
-            Error::Key(_) => Self::KeyInvalid,
+            // NOTE: the C ABI takes no password yet, so protected keys map to KeyInvalid.
+            Error::Key(_) | Error::WrongPassword(_) | Error::Keystore(_) => Self::KeyInvalid,
             Error::Certificate(_) => Self::CertificateInvalid,
             Error::Encode { .. } => Self::EncodeFailed,
             Error::Picture(_) => Self::PictureInvalid,
