@@ -1,0 +1,107 @@
+//! Prints eseal's SM2 signing and verification rates and its SM3 throughput, each measured for
+//! a fixed wall-clock time, in the format that benches/compare/run.sh reads:
+//!
+//! ```text
+//! sm2_sign <ops/s> ops/s
+//! sm2_verify <ops/s> ops/s
+//! sm3_1MiB <MB/s> MB/s        (MB = 10^6 bytes)
+//! ```
+//!
+//! One SM2 operation is `PrivateKey::sign` or `PublicKey::verify` of a 32-byte message with
+//! the default ID, so it includes Z and `e = SM3(Z || M)`. One SM3 operation is `sm3` over
+//! 1 MiB. The C programs in benches/compare/ measure OpenSSL and GmSSL the same way.
+//!
+//! Usage: `cargo run --release --example speed -- KEY.pem [SECONDS]` (default 2 seconds).
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use eseal::PrivateKey;
+use eseal::crypto::{DEFAULT_SM2_ID, sm3};
+
+const MESSAGE_BYTES: usize = 32;
+const SM3_INPUT_BYTES: usize = 1 << 20;
+
+/// Runs `operation` for a tenth of `duration` as a warm-up, then for `duration`, and returns
+/// the operations per second.
+fn measure(duration: Duration, mut operation: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    while start.elapsed() < duration / 10 {
+        operation();
+    }
+
+    let start = Instant::now();
+    let mut count = 0u64;
+    loop {
+        operation();
+        count += 1;
+        let elapsed = start.elapsed();
+        if elapsed >= duration {
+            return count as f64 / elapsed.as_secs_f64();
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() || args.len() > 2 {
+        eprintln!("usage: speed KEY.pem [SECONDS]");
+        return ExitCode::from(2);
+    }
+    let seconds = match args.get(1).map(|text| text.parse::<f64>()) {
+        None => 2.0,
+        Some(Ok(value)) if value > 0.0 && value.is_finite() => value,
+        Some(_) => {
+            eprintln!("speed: SECONDS must be a positive number, not {}", args[1]);
+            return ExitCode::from(2);
+        }
+    };
+    let duration = Duration::from_secs_f64(seconds);
+
+    let pem = match std::fs::read(&args[0]) {
+        Ok(pem) => pem,
+        Err(e) => {
+            eprintln!("speed: cannot read {}: {e}", args[0]);
+            return ExitCode::from(2);
+        }
+    };
+    let key = match PrivateKey::from_pem(&pem) {
+        Ok(key) => key,
+        Err(e) => {
+            eprintln!("speed: {}: {e}", args[0]);
+            return ExitCode::from(2);
+        }
+    };
+    let public = key.public_key();
+
+    // The same inputs as the C programs: bytes 0..31, and 1 MiB of (i * 31 + 7) mod 256.
+    let message: Vec<u8> = (0..MESSAGE_BYTES).map(|i| i as u8).collect();
+    let sm3_input: Vec<u8> = (0..SM3_INPUT_BYTES)
+        .map(|i| (i.wrapping_mul(31) + 7) as u8)
+        .collect();
+    let signature = key.sign(DEFAULT_SM2_ID, &message).expect("signing failed");
+    assert!(public.verify(DEFAULT_SM2_ID, &message, &signature));
+
+    let sign_rate = measure(duration, || {
+        black_box(
+            key.sign(DEFAULT_SM2_ID, black_box(&message))
+                .expect("signing failed"),
+        );
+    });
+    let verify_rate = measure(duration, || {
+        assert!(public.verify(DEFAULT_SM2_ID, black_box(&message), &signature));
+    });
+    let sm3_rate = measure(duration, || {
+        black_box(sm3(black_box(&sm3_input)));
+    });
+
+    println!("# eseal {}", env!("CARGO_PKG_VERSION"));
+    println!("sm2_sign {sign_rate:.1} ops/s");
+    println!("sm2_verify {verify_rate:.1} ops/s");
+    println!(
+        "sm3_1MiB {:.1} MB/s",
+        sm3_rate * SM3_INPUT_BYTES as f64 / 1e6
+    );
+    ExitCode::SUCCESS
+}
