@@ -6,11 +6,12 @@ mod common;
 use std::hint::black_box;
 use std::io::Cursor;
 
+use common::Clock;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use eseal::VerifyOptions;
 use eseal::ofd::{Limits, verify_ofd};
 
-fn verify(c: &mut Criterion) {
+fn verify(c: &mut Criterion<Clock>) {
     let package = common::read("ofd/koal-three-signatures.ofd");
     let options = VerifyOptions::default();
     let report = verify_ofd(Cursor::new(&package), &options, Limits::default()).expect("ofd");
@@ -32,5 +33,9 @@ fn verify(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, verify);
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = verify
+}
 criterion_main!(benches);

@@ -5,13 +5,14 @@ mod common;
 
 use std::hint::black_box;
 
+use common::Clock;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use eseal::{Seal, VerifyOptions, verify_seal};
 
 /// The seals and a time at which each one verifies as valid.
 const SEALS: [(&str, &str); 2] = [("UserV4", "2021-06-01"), ("koal-v4", "2025-06-01")];
 
-fn parse(c: &mut Criterion) {
+fn parse(c: &mut Criterion<Clock>) {
     let mut group = c.benchmark_group("seal_parse");
     group.throughput(Throughput::Elements(1));
     for (name, _) in SEALS {
@@ -23,7 +24,7 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
-fn verify(c: &mut Criterion) {
+fn verify(c: &mut Criterion<Clock>) {
     let mut group = c.benchmark_group("seal_verify");
     group.throughput(Throughput::Elements(1));
     for (name, at) in SEALS {
@@ -43,5 +44,9 @@ fn verify(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse, verify);
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = parse, verify
+}
 criterion_main!(benches);

@@ -9,13 +9,14 @@ mod common;
 
 use std::hint::black_box;
 
+use common::Clock;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use eseal::{Seal, Signature, SignatureBuilder, SignedData, VerifyOptions, verify_signature};
 
 const DOCUMENT_BYTES: usize = 4 << 10;
 const SIGNING_TIME: &str = "2021-06-01";
 
-fn create(c: &mut Criterion) {
+fn create(c: &mut Criterion<Clock>) {
     let seal = Seal::from_der(&common::read("seals/UserV4.esl")).expect("seal");
     let (key, cert) = common::user_key_and_cert();
     let time = common::time(SIGNING_TIME);
@@ -34,7 +35,7 @@ fn create(c: &mut Criterion) {
     group.finish();
 }
 
-fn verify(c: &mut Criterion) {
+fn verify(c: &mut Criterion<Clock>) {
     let seal = Seal::from_der(&common::read("seals/UserV4.esl")).expect("seal");
     let (key, cert) = common::user_key_and_cert();
     let document = common::document(DOCUMENT_BYTES);
@@ -63,5 +64,9 @@ fn verify(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, create, verify);
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = create, verify
+}
 criterion_main!(benches);

@@ -6,10 +6,11 @@ mod common;
 
 use std::hint::black_box;
 
+use common::Clock;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use eseal::crypto::{DEFAULT_SM2_ID, message_digest};
 
-fn sm2(c: &mut Criterion) {
+fn sm2(c: &mut Criterion<Clock>) {
     let (key, _) = common::user_key_and_cert();
     let public = key.public_key().clone();
     let message = common::document(32);
@@ -38,5 +39,9 @@ fn sm2(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sm2);
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = sm2
+}
 criterion_main!(benches);

@@ -5,6 +5,7 @@ mod common;
 
 use std::hint::black_box;
 
+use common::Clock;
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
@@ -13,7 +14,7 @@ use eseal::crypto::{Sm3Hasher, sm3};
 const STREAM_BYTES: usize = 100 << 20;
 const CHUNK_BYTES: usize = 64 << 10;
 
-fn one_shot(c: &mut Criterion) {
+fn one_shot(c: &mut Criterion<Clock>) {
     let mut group = c.benchmark_group("sm3");
     for (label, len) in [("64B", 64), ("4KiB", 4 << 10), ("1MiB", 1 << 20)] {
         let data = common::document(len);
@@ -25,7 +26,7 @@ fn one_shot(c: &mut Criterion) {
     group.finish();
 }
 
-fn stream(c: &mut Criterion) {
+fn stream(c: &mut Criterion<Clock>) {
     // A real 100 MiB buffer rather than one chunk fed again and again, so the digest reads
     // from memory as it would for a large document, not from cache.
     let data = common::document(STREAM_BYTES);
@@ -45,5 +46,9 @@ fn stream(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_shot, stream);
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = one_shot, stream
+}
 criterion_main!(benches);

@@ -1,7 +1,98 @@
-//! Helpers shared by the benchmarks: the real-world vectors and fixed inputs.
+//! Helpers shared by the benchmarks: the clock, the real-world vectors and fixed inputs.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+
+/// The clock the benchmarks read: wall-clock time, or with `ESEAL_BENCH_CLOCK=cpu` the CPU
+/// time of the benchmark thread.
+///
+/// CPU time leaves out the time the thread waits while other processes run, so it gives the
+/// per-core cost on a busy machine. It is read from `/proc/thread-self/schedstat` (Linux), the
+/// same count that `CLOCK_THREAD_CPUTIME_ID` returns.
+pub struct Clock {
+    cpu: bool,
+    origin: Instant,
+    wall: WallTime,
+}
+
+impl Clock {
+    /// Selects the clock from `ESEAL_BENCH_CLOCK`: `cpu`, or `wall` (the default).
+    pub fn from_env() -> Self {
+        let cpu = match std::env::var("ESEAL_BENCH_CLOCK").as_deref() {
+            Ok("cpu") => true,
+            Ok("wall") | Err(_) => false,
+            Ok(other) => panic!("ESEAL_BENCH_CLOCK must be cpu or wall, not {other:?}"),
+        };
+        if cpu {
+            thread_cpu_time();
+        }
+        Self {
+            cpu,
+            origin: Instant::now(),
+            wall: WallTime,
+        }
+    }
+
+    fn now(&self) -> Duration {
+        if self.cpu {
+            thread_cpu_time()
+        } else {
+            self.origin.elapsed()
+        }
+    }
+}
+
+/// Reads the CPU time the calling thread has run for.
+fn thread_cpu_time() -> Duration {
+    const PATH: &str = "/proc/thread-self/schedstat";
+    let text = std::fs::read_to_string(PATH).unwrap_or_else(|e| {
+        panic!("cannot read {PATH} for ESEAL_BENCH_CLOCK=cpu: {e}; unset it to measure wall time")
+    });
+    let nanoseconds = text
+        .split_whitespace()
+        .next()
+        .and_then(|field| field.parse().ok())
+        .unwrap_or_else(|| panic!("{PATH} does not start with a count of nanoseconds: {text:?}"));
+    Duration::from_nanos(nanoseconds)
+}
+
+impl Measurement for Clock {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        self.now()
+    }
+
+    fn end(&self, start: Duration) -> Duration {
+        self.now().saturating_sub(start)
+    }
+
+    fn add(&self, v1: &Duration, v2: &Duration) -> Duration {
+        *v1 + *v2
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        self.wall.formatter()
+    }
+}
+
+/// Returns criterion's default configuration with the clock that `ESEAL_BENCH_CLOCK` selects.
+pub fn criterion() -> Criterion<Clock> {
+    Criterion::default().with_measurement(Clock::from_env())
+}
 
 /// Returns the folder of real-world vectors: `ESEAL_VECTORS`, or `../shared/vectors` beside the
 /// crate.

@@ -4,7 +4,9 @@
 # It builds examples/speed.rs and the C programs beside this script into target/compare. Then it
 # runs them in turn for ROUNDS rounds (eseal, OpenSSL[, GmSSL], eseal, ...), on CPU 0 when
 # taskset works. Last it prints the median of each rate and the ratios eseal/OpenSSL and
-# eseal/GmSSL, where a ratio above 1 means eseal is faster. The key is USER.key.pem of the vectors.
+# eseal/GmSSL, where a ratio above 1 means eseal is faster. It does so twice: per wall-clock
+# second, and per CPU second of the measuring thread, which leaves out time spent waiting while
+# other processes run. The key is USER.key.pem of the vectors.
 # Usage: benches/compare/run.sh [ROUNDS [SECONDS]]   (defaults: 5 rounds, 2 s per measurement)
 set -euo pipefail
 
@@ -64,58 +66,69 @@ for round in $(seq 1 "$rounds"); do
         if [ "$round" -eq 1 ]; then
             echo "${names[$i]}: $(grep '^#' <<< "$output" | sed 's/^# //')"
         fi
+        # Input lines: "metric WALL unit cpu CPU unit". Output: "program round metric unit WALL CPU".
         grep -v '^#' <<< "$output" | awk -v name="${names[$i]}" -v round="$round" \
-            '{ print name, round, $1, $2, $3 }' >> "$results"
+            '{ print name, round, $1, $3, $2, $5 }' >> "$results"
     done
     echo "round $round done"
 done
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Raw results (program round metric value unit): $results"
+echo "Raw results (program round metric unit wall-clock-rate CPU-time-rate): $results"
 
-# Prints the median, minimum and maximum of one program's metric over the rounds.
+# Prints the median, minimum and maximum of one program's metric over the rounds, from the
+# results column given as $3 (5: per wall-clock second, 6: per CPU second).
 statistics() {
-    awk -v name="$1" -v metric="$2" '$1 == name && $3 == metric { print $4 }' "$results" |
+    awk -v name="$1" -v metric="$2" -v column="$3" \
+        '$1 == name && $3 == metric { print $column }' "$results" |
         sort -g |
         awk '{ v[NR] = $1 }
              END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
                    printf "%.1f %.1f %.1f\n", m, v[1], v[NR] }'
 }
 
-echo
-header=$(printf '%-12s %-6s' metric unit)
-for name in "${names[@]}"; do
-    header+=$(printf ' %12s' "$name")
-done
-for name in "${names[@]:1}"; do
-    header+=$(printf ' %14s' "eseal/$name")
-done
-echo "Medians of $rounds rounds"
-echo "$header"
-spread=""
-for metric in sm2_sign sm2_verify sm3_1MiB; do
-    unit=$(awk -v metric="$metric" '$3 == metric { print $5; exit }' "$results")
-    line=$(printf '%-12s %-6s' "$metric" "$unit")
-    medians=()
-    spread+=$(printf '%-12s' "$metric")
-    for name in "${names[@]}"; do
-        read -r median low high <<< "$(statistics "$name" "$metric")"
-        medians+=("$median")
-        line+=$(printf ' %12s' "$median")
-        spread+=$(printf ' %21s' "$low-$high")
-    done
-    spread+=$'\n'
-    for i in "${!medians[@]}"; do
-        [ "$i" -eq 0 ] && continue
-        line+=$(awk -v a="${medians[0]}" -v b="${medians[$i]}" 'BEGIN { printf " %14.2f", a / b }')
-    done
-    echo "$line"
-done
+# Prints the medians with the ratios eseal/other, then the minimum and maximum of each rate.
+print_tables() {
+    local column=$1 title=$2
+    local header line spread="" metric unit name i median low high
+    local -a medians
 
-echo
-echo "Minimum-maximum over the rounds"
-header=$(printf '%-12s' metric)
-for name in "${names[@]}"; do
-    header+=$(printf ' %21s' "$name")
-done
-echo "$header"
-printf '%s' "$spread"
+    echo
+    echo "Medians of $rounds rounds, $title"
+    header=$(printf '%-12s %-6s' metric unit)
+    for name in "${names[@]}"; do
+        header+=$(printf ' %12s' "$name")
+    done
+    for name in "${names[@]:1}"; do
+        header+=$(printf ' %14s' "eseal/$name")
+    done
+    echo "$header"
+    for metric in sm2_sign sm2_verify sm3_1MiB; do
+        unit=$(awk -v metric="$metric" '$3 == metric { print $4; exit }' "$results")
+        line=$(printf '%-12s %-6s' "$metric" "$unit")
+        medians=()
+        spread+=$(printf '%-12s' "$metric")
+        for name in "${names[@]}"; do
+            read -r median low high <<< "$(statistics "$name" "$metric" "$column")"
+            medians+=("$median")
+            line+=$(printf ' %12s' "$median")
+            spread+=$(printf ' %21s' "$low..$high")
+        done
+        spread+=$'\n'
+        for i in "${!medians[@]}"; do
+            [ "$i" -eq 0 ] && continue
+            line+=$(awk -v a="${medians[0]}" -v b="${medians[$i]}" 'BEGIN { printf " %14.2f", a / b }')
+        done
+        echo "$line"
+    done
+
+    echo "Minimum..maximum over the rounds, $title"
+    header=$(printf '%-12s' metric)
+    for name in "${names[@]}"; do
+        header+=$(printf ' %21s' "$name")
+    done
+    echo "$header"
+    printf '%s' "$spread"
+}
+
+print_tables 5 "rates per wall-clock second"
+print_tables 6 "rates per CPU second of the measuring thread"
