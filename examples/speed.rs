@@ -8,8 +8,8 @@
 //! ```
 //!
 //! The first rate divides by the wall-clock time, the second by the thread's CPU time, which
-//! leaves out time spent waiting while other processes run. The CPU time is read from
-//! `/proc/thread-self/schedstat`, so the example runs on Linux only.
+//! leaves out time spent waiting while other processes run. As in the C programs, the CPU time
+//! is read with `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`.
 //!
 //! One SM2 operation is `PrivateKey::sign` or `PublicKey::verify` of a 32-byte message with
 //! the default ID, so it includes Z and `e = SM3(Z || M)`. One SM3 operation is `sm3` over
@@ -33,18 +33,22 @@ struct Rates {
     cpu: f64,
 }
 
-/// Reads the CPU time the calling thread has run for, the count that `CLOCK_THREAD_CPUTIME_ID`
-/// returns in the C programs.
+/// Reads the CPU time the calling thread has run for (`CLOCK_THREAD_CPUTIME_ID`).
+#[allow(unsafe_code)]
 fn thread_cpu_time() -> Duration {
-    const PATH: &str = "/proc/thread-self/schedstat";
-    let text = std::fs::read_to_string(PATH)
-        .unwrap_or_else(|e| panic!("cannot read {PATH}: {e}; the speed example needs Linux"));
-    let nanoseconds = text
-        .split_whitespace()
-        .next()
-        .and_then(|field| field.parse().ok())
-        .unwrap_or_else(|| panic!("{PATH} does not start with a count of nanoseconds: {text:?}"));
-    Duration::from_nanos(nanoseconds)
+    let mut time = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `time` is a valid, writable timespec for the duration of the call.
+    let result = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
+    assert_eq!(
+        result,
+        0,
+        "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: {}",
+        std::io::Error::last_os_error()
+    );
+    Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
 }
 
 /// Runs `operation` for a tenth of `duration` as a warm-up, then for `duration` of wall-clock

@@ -11,8 +11,7 @@ use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 /// time of the benchmark thread.
 ///
 /// CPU time leaves out the time the thread waits while other processes run, so it gives the
-/// per-core cost on a busy machine. It is read from `/proc/thread-self/schedstat` (Linux), the
-/// same count that `CLOCK_THREAD_CPUTIME_ID` returns.
+/// per-core cost on a busy machine. It is read with `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`.
 pub struct Clock {
     cpu: bool,
     origin: Instant,
@@ -47,17 +46,24 @@ impl Clock {
 }
 
 /// Reads the CPU time the calling thread has run for.
+///
+/// `clock_gettime` is used rather than `/proc/thread-self/schedstat`, whose count of a running
+/// thread advances only at scheduler ticks and so reads zero for short samples.
+#[allow(unsafe_code)]
 fn thread_cpu_time() -> Duration {
-    const PATH: &str = "/proc/thread-self/schedstat";
-    let text = std::fs::read_to_string(PATH).unwrap_or_else(|e| {
-        panic!("cannot read {PATH} for ESEAL_BENCH_CLOCK=cpu: {e}; unset it to measure wall time")
-    });
-    let nanoseconds = text
-        .split_whitespace()
-        .next()
-        .and_then(|field| field.parse().ok())
-        .unwrap_or_else(|| panic!("{PATH} does not start with a count of nanoseconds: {text:?}"));
-    Duration::from_nanos(nanoseconds)
+    let mut time = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `time` is a valid, writable timespec for the duration of the call.
+    let result = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
+    assert_eq!(
+        result,
+        0,
+        "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: {}; unset ESEAL_BENCH_CLOCK to measure wall time",
+        std::io::Error::last_os_error()
+    );
+    Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
 }
 
 impl Measurement for Clock {
