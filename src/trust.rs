@@ -197,13 +197,13 @@ pub(crate) fn revocation_of(
             continue;
         }
         covered = true;
-        if let Some(revoked_at) = crl.revocation_of(cert) {
-            if revoked_at <= at {
-                return CertRevocation::Revoked(format!(
-                    "serial {serial} revoked at {revoked_at} by a CRL of {}",
-                    issuer.subject()
-                ));
-            }
+        if let Some(revoked_at) = crl.revocation_of(cert)
+            && revoked_at <= at
+        {
+            return CertRevocation::Revoked(format!(
+                "serial {serial} revoked at {revoked_at} by a CRL of {}",
+                issuer.subject()
+            ));
         }
     }
     if covered {

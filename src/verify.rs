@@ -688,21 +688,21 @@ fn seal_revocation_check(seal: &Seal, at: Time, trust: Option<&TrustPolicy>) -> 
                 format!("{} 的印章注销列表验证失败：{e}", list.issuer_name),
             );
         }
-        if let Some(entry) = list.revocation_of(es_id) {
-            if entry.revoked_at <= at {
-                let reason = entry.reason.clone().unwrap_or_default();
-                return Check::failed(
-                    NAME,
-                    format!(
-                        "the seal {es_id} was cancelled at {} by {} ({reason})",
-                        entry.revoked_at, list.issuer_name
-                    ),
-                    format!(
-                        "印章 {es_id} 已于 {} 被 {} 注销（{reason}）",
-                        entry.revoked_at, list.issuer_name
-                    ),
-                );
-            }
+        if let Some(entry) = list.revocation_of(es_id)
+            && entry.revoked_at <= at
+        {
+            let reason = entry.reason.clone().unwrap_or_default();
+            return Check::failed(
+                NAME,
+                format!(
+                    "the seal {es_id} was cancelled at {} by {} ({reason})",
+                    entry.revoked_at, list.issuer_name
+                ),
+                format!(
+                    "印章 {es_id} 已于 {} 被 {} 注销（{reason}）",
+                    entry.revoked_at, list.issuer_name
+                ),
+            );
         }
     }
     Check::passed(

@@ -286,7 +286,7 @@ impl Cipher {
         iv: &[u8],
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
-        if ciphertext.is_empty() || ciphertext.len() % self.block_len() != 0 {
+        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(self.block_len()) {
             return Err(DecryptError::CiphertextLength);
         }
         if key.len() != self.key_len() || iv.len() != self.block_len() {

@@ -73,16 +73,16 @@ pub(super) fn decrypt(
             ),
         ));
     }
-    if let Some(key_length) = kdf.key_length {
-        if key_length != cipher.key_len() as u64 {
-            return Err(KeystoreError::malformed(
-                "PBKDF2-params",
-                format!(
-                    "keyLength is {key_length}, the cipher needs {}",
-                    cipher.key_len()
-                ),
-            ));
-        }
+    if let Some(key_length) = kdf.key_length
+        && key_length != cipher.key_len() as u64
+    {
+        return Err(KeystoreError::malformed(
+            "PBKDF2-params",
+            format!(
+                "keyLength is {key_length}, the cipher needs {}",
+                cipher.key_len()
+            ),
+        ));
     }
 
     check_salt_len("PBKDF2 salt length", kdf.salt.as_bytes())?;

@@ -151,14 +151,13 @@ fn check_link(
             issuer: issuer.subject(),
         });
     }
-    if !anchor {
-        if let Ok(Some(usage)) = issuer.key_usage() {
-            if !usage.key_cert_sign() {
-                return Err(ChainError::IssuerKeyUsage {
-                    issuer: issuer.subject(),
-                });
-            }
-        }
+    if !anchor
+        && let Ok(Some(usage)) = issuer.key_usage()
+        && !usage.key_cert_sign()
+    {
+        return Err(ChainError::IssuerKeyUsage {
+            issuer: issuer.subject(),
+        });
     }
     Ok(())
 }
