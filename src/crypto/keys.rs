@@ -2,29 +2,30 @@
 
 use std::fmt;
 
-use sm2::elliptic_curve::ops::Reduce;
-use sm2::elliptic_curve::point::AffineCoordinates;
 use sm2::elliptic_curve::sec1::ToSec1Point;
-use sm2::elliptic_curve::{Group, PrimeField};
 use sm2::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use sm2::{FieldBytes, NonZeroScalar, ProjectivePoint, Scalar};
 use zeroize::Zeroizing;
 
+use super::sm2p256::{self, AffinePoint, Scalar};
 use super::{SignatureValue, message_digest};
 use crate::error::{Error, Result};
 
 /// An SM2 public key (a point on the curve).
-#[derive(Clone, PartialEq, Eq)]
+///
+/// The `sm2` crate's key handles the SEC1 and SubjectPublicKeyInfo encodings, and the same
+/// point in this crate's own representation does the verification arithmetic.
+#[derive(Clone)]
 pub struct PublicKey {
     key: sm2::PublicKey,
+    point: AffinePoint,
 }
 
 impl PublicKey {
     /// Reads a SEC1 point (uncompressed `04 || x || y` or compressed).
     pub fn from_sec1_bytes(bytes: &[u8]) -> Result<Self> {
         sm2::PublicKey::from_sec1_bytes(bytes)
-            .map(|key| Self { key })
             .map_err(|_| Error::Key("not a point on the SM2 curve"))
+            .and_then(Self::from_sm2)
     }
 
     /// Reads a DER SubjectPublicKeyInfo (id-ecPublicKey on the SM2 curve).
@@ -32,8 +33,30 @@ impl PublicKey {
         use sm2::pkcs8::DecodePublicKey;
 
         sm2::PublicKey::from_public_key_der(der)
-            .map(|key| Self { key })
             .map_err(|_| Error::Key("not an SM2 SubjectPublicKeyInfo"))
+            .and_then(Self::from_sm2)
+    }
+
+    /// Wraps a key that the `sm2` crate has decoded, checking again that it is on the curve.
+    fn from_sm2(key: sm2::PublicKey) -> Result<Self> {
+        let encoded = key.to_sec1_point(false);
+        let bytes = encoded.as_bytes();
+        let (Ok(x), Ok(y)) = (bytes[1..33].try_into(), bytes[33..65].try_into()) else {
+            return Err(Error::Key("not a point on the SM2 curve"));
+        };
+        let point = AffinePoint::from_coordinates(x, y)
+            .ok_or(Error::Key("not a point on the SM2 curve"))?;
+        Ok(Self { key, point })
+    }
+
+    /// Builds the key from a point computed by this crate.
+    fn from_point(point: AffinePoint) -> Result<Self> {
+        let mut bytes = [4u8; 65];
+        bytes[1..33].copy_from_slice(&point.x.to_bytes());
+        bytes[33..65].copy_from_slice(&point.y.to_bytes());
+        let key = sm2::PublicKey::from_sec1_bytes(&bytes)
+            .map_err(|_| Error::Key("not a point on the SM2 curve"))?;
+        Ok(Self { key, point })
     }
 
     /// Reads a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
@@ -69,21 +92,20 @@ impl PublicKey {
         }
     }
 
-    /// Verifies `signature` over a precomputed `e = SM3(Z || M)`.
+    /// Verifies `signature` over a precomputed `e = SM3(Z || M)`. Rejects r or s outside
+    /// [1, n-1] as well as signatures that do not match.
     pub fn verify_digest(&self, e: &[u8; 32], signature: &SignatureValue) -> bool {
-        use sm2::dsa::signature::hazmat::PrehashVerifier;
-
-        let Ok(signature) = sm2::dsa::Signature::from_scalars(signature.r, signature.s) else {
-            return false;
-        };
-        // The distinguishing ID given here only feeds the crate's own Z, which a prehash
-        // verification does not use.
-        let Ok(verifying_key) = sm2::dsa::VerifyingKey::new("1234567812345678", self.key) else {
-            return false;
-        };
-        verifying_key.verify_prehash(e, &signature).is_ok()
+        sm2p256::verify_prehash(&self.point, e, &signature.r, &signature.s)
     }
 }
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -96,10 +118,16 @@ impl fmt::Debug for PublicKey {
     }
 }
 
-/// An SM2 private key. The secret scalar is zeroized when the key is dropped, and neither
-/// `Debug` nor any error message shows it.
+/// An SM2 private key. The secret scalar and `(1 + d)^-1` are zeroized when the key is
+/// dropped, and neither `Debug` nor any error message shows them.
 pub struct PrivateKey {
+    /// The `sm2` crate's copy of d, for the PKCS#8 encoding.
     secret: sm2::SecretKey,
+    /// d, for the signing arithmetic.
+    scalar: Zeroizing<Scalar>,
+    /// `(1 + d)^-1 mod n`, computed once because every signature needs it. It is 0 when
+    /// d = n - 1, a key that cannot sign.
+    one_plus_d_inverse: Zeroizing<Scalar>,
     public: PublicKey,
 }
 
@@ -107,25 +135,33 @@ impl PrivateKey {
     /// Generates a new key from the operating system's random number generator.
     pub fn generate() -> Result<Self> {
         let d = random_nonzero_scalar()?;
-        Self::from_scalar(&d)
+        Self::from_scalar_bytes(&Zeroizing::new(d.to_bytes())[..])
     }
 
-    fn from_scalar(d: &NonZeroScalar) -> Result<Self> {
-        let secret = sm2::SecretKey::from(d);
-        let public = PublicKey {
-            key: secret.public_key(),
-        };
-        Ok(Self { secret, public })
+    /// Builds the key from the `sm2` crate's secret key, deriving `d·G` with this crate's
+    /// constant-time arithmetic.
+    fn from_secret(secret: sm2::SecretKey) -> Result<Self> {
+        let bytes = Zeroizing::new(<[u8; 32]>::from(secret.to_bytes()));
+        // The sm2 crate keeps secret keys in [1, n-1].
+        let scalar = Zeroizing::new(
+            Scalar::from_bytes(&bytes).ok_or(Error::Key("the private scalar is not in 1..n-1"))?,
+        );
+        let point = sm2p256::public_key(&scalar)
+            .ok_or(Error::Key("the private scalar is not in 1..n-1"))?;
+        let one_plus_d_inverse = Zeroizing::new(scalar.add(&Scalar::ONE).invert());
+        Ok(Self {
+            secret,
+            scalar,
+            one_plus_d_inverse,
+            public: PublicKey::from_point(point)?,
+        })
     }
 
     /// Reads a private key from the 32-byte big-endian scalar.
     pub fn from_scalar_bytes(bytes: &[u8]) -> Result<Self> {
         let secret = sm2::SecretKey::from_slice(bytes)
             .map_err(|_| Error::Key("the private scalar is not in 1..n-1"))?;
-        let public = PublicKey {
-            key: secret.public_key(),
-        };
-        Ok(Self { secret, public })
+        Self::from_secret(secret)
     }
 
     /// Reads a DER private key: PKCS#8 PrivateKeyInfo or SEC1 ECPrivateKey.
@@ -133,10 +169,7 @@ impl PrivateKey {
         let secret = sm2::SecretKey::from_pkcs8_der(der)
             .or_else(|_| sm2::SecretKey::from_sec1_der(der))
             .map_err(|_| Error::Key("not an unencrypted SM2 PKCS#8 or SEC1 private key"))?;
-        let public = PublicKey {
-            key: secret.public_key(),
-        };
-        Ok(Self { secret, public })
+        Self::from_secret(secret)
     }
 
     /// Reads a PEM private key: `PRIVATE KEY` (PKCS#8) or `EC PRIVATE KEY` (SEC1).
@@ -185,28 +218,22 @@ impl PrivateKey {
         self.sign_digest(&e)
     }
 
-    /// Signs a precomputed `e = SM3(Z || M)`.
+    /// Signs a precomputed `e = SM3(Z || M)` with a fresh random k from the operating system.
+    /// Fails with [`Error::SignatureInvalid`] for the key d = n - 1, because 1 + d has no
+    /// inverse mod n.
     pub fn sign_digest(&self, e: &[u8; 32]) -> Result<SignatureValue> {
-        let d = Zeroizing::new(*self.secret.to_nonzero_scalar());
-        let one_plus_d_inv = Zeroizing::new(
-            Option::<Scalar>::from((Scalar::ONE + *d).invert()).ok_or(Error::SignatureInvalid)?,
-        );
-        let e_scalar = <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(*e));
+        if self.one_plus_d_inverse.is_zero() {
+            return Err(Error::SignatureInvalid);
+        }
         loop {
-            let k = Zeroizing::new(*random_nonzero_scalar()?);
-            let point = (ProjectivePoint::generator() * *k).to_affine();
-            let x1 = <Scalar as Reduce<FieldBytes>>::reduce(&point.x());
-            let r = e_scalar + x1;
-            if bool::from(r.is_zero()) || bool::from((r + *k).is_zero()) {
+            let k = random_nonzero_scalar()?;
+            let Some((r, s)) = sm2p256::sign_prehash(&self.scalar, &self.one_plus_d_inverse, e, &k)
+            else {
                 continue;
-            }
-            let s = *one_plus_d_inv * (*k - r * *d);
-            if bool::from(s.is_zero()) {
-                continue;
-            }
+            };
             return Ok(SignatureValue {
-                r: r.to_repr().into(),
-                s: s.to_repr().into(),
+                r: r.to_bytes(),
+                s: s.to_bytes(),
             });
         }
     }
@@ -220,15 +247,17 @@ impl fmt::Debug for PrivateKey {
     }
 }
 
-fn random_nonzero_scalar() -> Result<NonZeroScalar> {
+/// Draws a uniform scalar in [1, n-1] from the operating system's random number generator.
+fn random_nonzero_scalar() -> Result<Zeroizing<Scalar>> {
     let mut bytes = Zeroizing::new([0u8; 32]);
     // Rejection sampling: n is close to 2^256, so a retry is rare.
     loop {
         getrandom::fill(bytes.as_mut()).map_err(|_| Error::Rng)?;
-        let candidate: Option<NonZeroScalar> =
-            NonZeroScalar::from_repr(FieldBytes::from(*bytes)).into();
-        if let Some(scalar) = candidate {
-            return Ok(scalar);
+        if let Some(scalar) = Scalar::from_bytes(&bytes) {
+            let scalar = Zeroizing::new(scalar);
+            if !scalar.is_zero() {
+                return Ok(scalar);
+            }
         }
     }
 }
