@@ -296,6 +296,144 @@ mod tests {
         assert!(verifying_key.verify(b"cross check", &theirs).is_ok());
     }
 
+    /// n - 1, the largest private scalar the `sm2` crate accepts.
+    const ORDER_MINUS_ONE: &str =
+        "FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54122";
+
+    fn scalar_bytes(hex: &str) -> Vec<u8> {
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn small_scalar(value: u8) -> [u8; 32] {
+        let mut bytes = [0u8; 32];
+        bytes[31] = value;
+        bytes
+    }
+
+    fn sm2_verifying_key(key: &PublicKey) -> sm2::dsa::VerifyingKey {
+        sm2::dsa::VerifyingKey::new("1234567812345678", key.key).unwrap()
+    }
+
+    #[test]
+    fn public_key_matches_sm2_crate() {
+        let mut scalars = vec![
+            small_scalar(1).to_vec(),
+            small_scalar(2).to_vec(),
+            scalar_bytes(ORDER_MINUS_ONE),
+        ];
+        for _ in 0..4 {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).unwrap();
+            bytes[0] &= 0x7f;
+            scalars.push(bytes.to_vec());
+        }
+        for bytes in scalars {
+            let ours = PrivateKey::from_scalar_bytes(&bytes).unwrap();
+            let theirs = sm2::SecretKey::from_slice(&bytes).unwrap().public_key();
+            assert_eq!(
+                ours.public_key().to_sec1_bytes(),
+                theirs.to_sec1_point(false).as_bytes(),
+                "d = {bytes:x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn signatures_cross_verify_with_sm2_crate() {
+        use sm2::dsa::signature::Signer;
+
+        for length in [0usize, 1, 31, 64, 200] {
+            let key = PrivateKey::generate().unwrap();
+            let message: Vec<u8> = (0..length).map(|i| (i * 31 + length) as u8).collect();
+            let verifying_key = sm2_verifying_key(key.public_key());
+
+            let ours = key.sign(DEFAULT_SM2_ID, &message).unwrap();
+            let as_theirs = sm2::dsa::Signature::from_scalars(ours.r, ours.s).unwrap();
+            assert!(
+                verifying_key.verify(&message, &as_theirs).is_ok(),
+                "length {length}"
+            );
+
+            let secret = sm2::SecretKey::from_slice(&key.secret.to_bytes()).unwrap();
+            let signing_key = sm2::dsa::SigningKey::new("1234567812345678", &secret).unwrap();
+            let theirs: sm2::dsa::Signature = signing_key.sign(&message);
+            let value = SignatureValue {
+                r: theirs.r().to_bytes().into(),
+                s: theirs.s().to_bytes().into(),
+            };
+            assert!(
+                key.public_key().verify(DEFAULT_SM2_ID, &message, &value),
+                "length {length}"
+            );
+        }
+    }
+
+    #[test]
+    fn small_scalar_keys_sign() {
+        for d in [1u8, 2, 3, 16, 255] {
+            let key = PrivateKey::from_scalar_bytes(&small_scalar(d)).unwrap();
+            let signature = key.sign(DEFAULT_SM2_ID, b"small key").unwrap();
+            assert!(
+                key.public_key()
+                    .verify(DEFAULT_SM2_ID, b"small key", &signature)
+            );
+            let theirs = sm2::dsa::Signature::from_scalars(signature.r, signature.s).unwrap();
+            let verifying_key = sm2_verifying_key(key.public_key());
+            assert!(
+                verifying_key.verify(b"small key", &theirs).is_ok(),
+                "d = {d}"
+            );
+        }
+    }
+
+    /// The signature example on the SM2 recommended curve from GM/T 0003.5-2012, with the
+    /// fixed nonce k of the example, as other SM2 implementations use it in their tests.
+    #[test]
+    fn standard_example_signature() {
+        let d = scalar_bytes("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8");
+        let k = scalar_bytes("59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC21");
+        let expected_public = scalar_bytes(concat!(
+            "04",
+            "09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020",
+            "CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13"
+        ));
+        let expected_r =
+            scalar_bytes("F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3");
+        let expected_s =
+            scalar_bytes("B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA");
+
+        let key = PrivateKey::from_scalar_bytes(&d).unwrap();
+        assert_eq!(key.public_key().to_sec1_bytes(), expected_public);
+
+        let e = message_digest(key.public_key(), DEFAULT_SM2_ID, b"message digest").unwrap();
+        let k = Scalar::from_bytes(&k.try_into().unwrap()).unwrap();
+        let (r, s) = sm2p256::sign_prehash(&key.scalar, &key.one_plus_d_inverse, &e, &k).unwrap();
+        assert_eq!(r.to_bytes().to_vec(), expected_r);
+        assert_eq!(s.to_bytes().to_vec(), expected_s);
+
+        let signature = SignatureValue {
+            r: r.to_bytes(),
+            s: s.to_bytes(),
+        };
+        assert!(
+            key.public_key()
+                .verify(DEFAULT_SM2_ID, b"message digest", &signature)
+        );
+    }
+
+    #[test]
+    fn key_n_minus_one_cannot_sign() {
+        // 1 + d = n has no inverse mod n.
+        let key = PrivateKey::from_scalar_bytes(&scalar_bytes(ORDER_MINUS_ONE)).unwrap();
+        assert!(matches!(
+            key.sign(DEFAULT_SM2_ID, b"message"),
+            Err(Error::SignatureInvalid)
+        ));
+    }
+
     #[test]
     fn other_key_does_not_verify() {
         let key = PrivateKey::generate().unwrap();

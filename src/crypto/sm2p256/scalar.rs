@@ -6,8 +6,8 @@
 //! form: `a·b·R^-1` followed by a multiplication by `R^2`, which costs two Montgomery products.
 //! Signing needs only a handful of scalar products, so the simpler interface is worth it.
 //!
-//! Every operation runs in constant time except [`Scalar::is_zero`], whose result the signer
-//! acts on only to retry with a fresh nonce.
+//! Every operation runs in constant time. The signer branches only on the result of
+//! [`Scalar::is_zero`], to retry with a fresh nonce.
 
 use zeroize::Zeroize;
 
@@ -67,9 +67,11 @@ impl Scalar {
         &self.0
     }
 
-    /// Returns whether the scalar is 0. Not constant time.
+    /// Returns whether the scalar is 0. The limbs are combined without branches, so the time
+    /// taken does not depend on where a nonzero bit sits.
     pub(crate) fn is_zero(&self) -> bool {
-        self.0 == [0; 4]
+        let l = self.0;
+        (l[0] | l[1] | l[2] | l[3]) == 0
     }
 
     /// Returns `self + rhs mod n`.
