@@ -178,37 +178,38 @@ const fn montgomery_multiply(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
 ///
 /// Each of the four rounds adds `m·p` with `m` the lowest limb, which clears that limb, and
 /// then drops it. Because p = (p + 1) - 1 and the lowest limb equals m, this is the same as
-/// dropping the limb and adding `q = m·(2^192 - 2^160 - 2^32 + 1)`, and `q` is
-/// `[m, 0, 0, m] - [m << 32, m >> 32, m << 32, m >> 32]` in limbs. The low half shrinks to at
-/// most p after the four rounds, the high half of `t` is below p, so their sum is below 2p and
-/// one conditional subtraction finishes the reduction.
+/// dropping the limb and adding `m·(2^192 - 2^160 - 2^32 + 1)`: add m at limbs 0 and 3, then
+/// subtract `m << 32` at limbs 0 and 2 and `m >> 32` at limbs 1 and 3. The low half shrinks to
+/// at most p after the four rounds, the high half of `t` is below p, so their sum is below 2p
+/// and one conditional subtraction finishes the reduction.
 #[inline(always)]
 const fn montgomery_reduce(t: [u64; 8]) -> [u64; 4] {
-    let mut low = [t[0], t[1], t[2], t[3]];
+    let (mut l0, mut l1, mut l2, mut l3) = (t[0], t[1], t[2], t[3]);
     let mut round = 0;
     while round < 4 {
-        let m = low[0];
+        let m = l0;
         let shifted_low = m << 32;
         let shifted_high = m >> 32;
-        let (q0, borrow) = sbb(m, shifted_low, 0);
-        let (q1, borrow) = sbb(0, shifted_high, borrow);
-        let (q2, borrow) = sbb(0, shifted_low, borrow);
-        // q is nonnegative, so this last borrow is always 0.
-        let (q3, _) = sbb(m, shifted_high, borrow);
-
-        // (low >> 64) + q stays below 2^256, so no carry leaves the top limb.
-        let (r0, carry) = adc(low[1], q0, 0);
-        let (r1, carry) = adc(low[2], q1, carry);
-        let (r2, carry) = adc(low[3], q2, carry);
-        let (r3, _) = adc(0, q3, carry);
-        low = [r0, r1, r2, r3];
+        // The window after the round, (l >> 64) + m·(2^192 - 2^160 - 2^32 + 1), is below 2^256,
+        // so limb 3 may wrap in the middle of the computation but ends exact.
+        let (a0, carry) = adc(l1, m, false);
+        let (a1, carry) = adc(l2, 0, carry);
+        let (a2, carry) = adc(l3, 0, carry);
+        let a3 = m.wrapping_add(carry as u64);
+        let borrow;
+        (l0, borrow) = sbb(a0, shifted_low, false);
+        let borrow_1;
+        (l1, borrow_1) = sbb(a1, shifted_high, borrow);
+        let borrow_2;
+        (l2, borrow_2) = sbb(a2, shifted_low, borrow_1);
+        l3 = a3.wrapping_sub(shifted_high).wrapping_sub(borrow_2 as u64);
         round += 1;
     }
 
-    let (s0, carry) = adc(low[0], t[4], 0);
-    let (s1, carry) = adc(low[1], t[5], carry);
-    let (s2, carry) = adc(low[2], t[6], carry);
-    let (s3, carry) = adc(low[3], t[7], carry);
+    let (s0, carry) = adc(l0, t[4], false);
+    let (s1, carry) = adc(l1, t[5], carry);
+    let (s2, carry) = adc(l2, t[6], carry);
+    let (s3, carry) = adc(l3, t[7], carry);
     subtract_if_not_below([s0, s1, s2, s3], carry, &MODULUS)
 }
 

@@ -54,7 +54,7 @@ impl Scalar {
     /// Reads a 32-byte big-endian integer and reduces it mod n. One conditional subtraction
     /// suffices because 2^256 < 2n.
     pub(crate) fn from_bytes_reduced(bytes: &[u8; 32]) -> Self {
-        Self(subtract_if_not_below(from_be_bytes(bytes), 0, &ORDER))
+        Self(subtract_if_not_below(from_be_bytes(bytes), false, &ORDER))
     }
 
     /// Writes the scalar as a 32-byte big-endian integer below n.
@@ -124,7 +124,7 @@ impl Zeroize for Scalar {
 /// The result is below 2n, so one conditional subtraction finishes the reduction.
 const fn montgomery_reduce(t: [u64; 8]) -> [u64; 4] {
     let mut t = t;
-    let mut carry_high = 0;
+    let mut carry_high = false;
     let mut i = 0;
     while i < 4 {
         let m = t[i].wrapping_mul(ORDER_NEGATIVE_INVERSE);
