@@ -120,7 +120,7 @@ mod tests {
         Option::from(sm2::Scalar::from_repr(FieldBytes::from(*bytes))).expect("test scalar below n")
     }
 
-    /// The uncompressed SEC1 encoding of our point, or `None` for the identity.
+    /// Encodes our point as uncompressed SEC1, or returns `None` for the identity.
     fn encode(point: &JacobianPoint) -> Option<Vec<u8>> {
         let affine = point.to_affine()?;
         let mut bytes = vec![4];
@@ -129,7 +129,7 @@ mod tests {
         Some(bytes)
     }
 
-    /// The uncompressed SEC1 encoding of the `sm2` crate's point, or `None` for the identity.
+    /// Encodes the `sm2` crate's point as uncompressed SEC1, or returns `None` for the identity.
     fn encode_theirs(point: &ProjectivePoint) -> Option<Vec<u8>> {
         if bool::from(point.is_identity()) {
             return None;
@@ -170,6 +170,12 @@ mod tests {
             scalars.push(Scalar::from_bytes_reduced(&rng.bytes()).to_bytes());
         }
         scalars
+    }
+
+    #[test]
+    fn public_key_rejects_zero() {
+        assert_eq!(public_key(&Scalar::ZERO), None);
+        assert_eq!(public_key(&Scalar::ONE), Some(AffinePoint::GENERATOR));
     }
 
     #[test]
@@ -341,7 +347,7 @@ mod tests {
     }
 
     #[test]
-    fn sign_prehash_retries_on_r_plus_k_equal_n() {
+    fn sign_prehash_discards_bad_nonce() {
         // With e chosen so that r = n - k, the nonce must be discarded.
         let d = ours(&small(5));
         let inverse = d.add(&Scalar::ONE).invert();

@@ -42,8 +42,8 @@ pub(crate) fn mul_generator(k: &Scalar) -> JacobianPoint {
 ///
 /// Straus's method over the wNAF forms of both scalars: one shared chain of doublings, with an
 /// addition wherever either scalar has a nonzero digit. G's odd multiples come from the
-/// precomputed table (window 8, about 29 additions for a random `s`), P's are computed here
-/// (window 5, about 43 additions plus 8 for the table).
+/// precomputed table (window 8, about 29 additions for a random `s`). P's are computed here
+/// with one doubling and 7 additions (window 5, about 43 additions for a random `t`).
 pub(crate) fn mul_double_vartime(
     s: &Scalar,
     t: &Scalar,

@@ -2,10 +2,10 @@
 //!
 //! The curve coefficient a is p - 3, so doubling uses the a = -3 formula. The curve has prime
 //! order n and cofactor 1, so no point other than the identity has order 2, and doubling is
-//! exact for every input. Addition has exceptional cases (equal, opposite or identity inputs):
-//! the `_vartime` additions branch on them and are for public data only, and
-//! [`JacobianPoint::add_affine_ct`] handles identities with masks and leaves equal and
-//! opposite inputs to its caller's proof that they cannot occur.
+//! exact for every input. Addition has exceptional cases (equal, opposite or identity inputs).
+//! The `_vartime` additions branch on them and are for public data only.
+//! [`JacobianPoint::add_affine_ct`] handles identities with masks, and its caller must prove
+//! that equal and opposite inputs cannot occur.
 
 use subtle::{Choice, ConditionallySelectable};
 

@@ -62,7 +62,7 @@ impl Scalar {
         to_be_bytes(&self.0)
     }
 
-    /// The canonical value as little-endian limbs.
+    /// Returns the canonical value as little-endian limbs.
     pub(crate) const fn limbs(&self) -> &[u64; 4] {
         &self.0
     }
