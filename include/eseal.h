@@ -11,6 +11,12 @@
 #define ESEAL_TIME_NOW ((int64_t)-1)
 
 /**
+ * Most stamps accepted in one signature (a riding seal over a long document needs one per
+ * page).
+ */
+#define ESEAL_MAX_STAMPS 10000
+
+/**
  * Largest picture accepted when making a seal. Stamp images are tens of kilobytes, and an OFD
  * package used as the image a few hundred; 8 MiB leaves room without letting a mistake
  * produce a huge seal.
@@ -110,6 +116,10 @@ enum eseal_result
    * Signing refused: the seal maker's certificate is not valid at the signing time.
    */
   ESEAL_RESULT_MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507,
+  /**
+   * The external signer callback reported a failure.
+   */
+  ESEAL_RESULT_SIGNER_FAILED = 508,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -145,6 +155,35 @@ enum eseal_check_status
 typedef enum eseal_check_status eseal_check_status;
 #else
 typedef uint32_t eseal_check_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The answer of an online revocation callback.
+ */
+enum eseal_revocation_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not revoked at the time asked.
+   */
+  ESEAL_REVOCATION_STATUS_GOOD = 0,
+  /**
+   * Revoked; the callback writes the revocation time.
+   */
+  ESEAL_REVOCATION_STATUS_REVOKED = 1,
+  /**
+   * No answer.
+   */
+  ESEAL_REVOCATION_STATUS_UNKNOWN = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum eseal_revocation_status eseal_revocation_status;
+#else
+typedef uint32_t eseal_revocation_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -189,6 +228,12 @@ typedef struct eseal_signature eseal_signature;
  * A signature over data given in chunks. Used by one thread at a time.
  */
 typedef struct eseal_signer eseal_signer;
+
+/**
+ * A trust policy being assembled: certificates, CRLs and seal revocation lists. Change it from
+ * one thread; once complete, it may be used by several threads verifying at once.
+ */
+typedef struct eseal_trust eseal_trust;
 
 /**
  * Where a seal appears on an OFD page, in millimetres. With `clipped`, only the part of the
@@ -237,6 +282,25 @@ typedef struct {
    */
   double clip_height;
 } eseal_stamp;
+
+/**
+ * An external SM2 signer: signs the 32-byte `digest` (e = SM3(Z || M), already computed by
+ * eseal with the certificate's public key) and writes r || s, 64 bytes big-endian, to
+ * `signature_out`. It returns `ESEAL_RESULT_OK` (0) on success and any other value on failure.
+ * `context` is passed through unchanged. eseal verifies the returned signature against the
+ * certificate before using it.
+ */
+typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, uint8_t *signature_out);
+
+/**
+ * An online revocation check: given a certificate and its issuer (DER) and a time, returns
+ * `ESEAL_REVOCATION_STATUS_*` as a number, and for a revoked certificate writes the
+ * revocation time (seconds since 1970-01-01T00:00:00Z) to `revoked_at_out`; REVOKED with no
+ * time written (or a negative one) counts as revoked since 1970. It is asked only
+ * about certificates that no given CRL covers, and may be called from any thread that
+ * verifies with the policy.
+ */
+typedef uint32_t (*eseal_revocation_callback)(void *context, const uint8_t *cert_der, size_t cert_len, const uint8_t *issuer_der, size_t issuer_len, int64_t unix_time, int64_t *revoked_at_out);
 
 #ifdef __cplusplus
 extern "C" {
@@ -379,8 +443,9 @@ eseal_result eseal_ofd_sign(const uint8_t *data, size_t len, const eseal_seal *s
 
 /**
  * Adds a seal signature to the OFD document at `input_path` and writes the signed document to
- * `output_path`, which must differ from it. Nothing is left at `output_path` when signing
- * fails. Otherwise as `eseal_ofd_sign`.
+ * `output_path`, which must not be the input file under any name. The output is written to a
+ * temporary file beside it and renamed into place only on success, so a failure leaves an
+ * existing file at `output_path` untouched. Otherwise as `eseal_ofd_sign`.
  *
  * # Safety
  *
@@ -755,6 +820,118 @@ eseal_result eseal_signer_finish(eseal_signer *signer, const eseal_private_key *
  * `signer` must be NULL or a signer from this library that is not used afterwards.
  */
 void eseal_signer_free(eseal_signer *signer);
+
+/**
+ * Signs `data` with a seal and the signer's certificate, taking the SM2 signature from
+ * `callback` (a USB key, an HSM or a seal server). A signature from the callback that does
+ * not verify against `cert` gives `ESEAL_RESULT_SIGNATURE_INVALID`, and a callback failure
+ * `ESEAL_RESULT_SIGNER_FAILED`; nothing is output then. Otherwise as `eseal_sign`.
+ *
+ * # Safety
+ *
+ * As for `eseal_sign`; `callback` must be a valid function that reads 32 bytes at its
+ * `digest` argument and writes 64 bytes at its `signature_out` argument, and that may be
+ * called from this thread with `context`.
+ */
+eseal_result eseal_sign_with_callback(const eseal_seal *seal, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_sign_callback callback, void *context, eseal_signature **signature_out);
+
+/**
+ * Signs a 32-byte prehashed value e = SM3(Z || M) with a private key and writes r || s
+ * (64 bytes) to `signature_out`: the software counterpart of an external signer, for tests
+ * and fallbacks.
+ *
+ * # Safety
+ *
+ * `key` must be a live key; `digest` must point to 32 readable bytes and `signature_out` to
+ * 64 writable bytes.
+ */
+eseal_result eseal_private_key_sign_digest(const eseal_private_key *key, const uint8_t *digest, uint8_t *signature_out);
+
+/**
+ * Makes an empty trust policy.
+ *
+ * # Safety
+ *
+ * `trust_out` must be writable; on success it holds a policy to release with
+ * `eseal_trust_free`.
+ */
+eseal_result eseal_trust_new(eseal_trust **trust_out);
+
+/**
+ * Adds certificates (one DER certificate or PEM text with one or more): self-issued ones
+ * become trusted roots, the others intermediates.
+ *
+ * # Safety
+ *
+ * `trust` must be a live policy used by no other thread; `data` must point to `len` bytes.
+ */
+eseal_result eseal_trust_add_certificates(eseal_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * Adds a CRL (PEM or DER). It is used only when its signature verifies with its issuer.
+ *
+ * # Safety
+ *
+ * `trust` must be a live policy used by no other thread; `data` must point to `len` bytes.
+ */
+eseal_result eseal_trust_add_crl(eseal_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * Adds a seal revocation list (PEM or DER). A list whose signature or signer does not verify
+ * makes the `seal.revocation` check fail.
+ *
+ * # Safety
+ *
+ * `trust` must be a live policy used by no other thread; `data` must point to `len` bytes.
+ */
+eseal_result eseal_trust_add_seal_revocation_list(eseal_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * Sets the online revocation callback (replacing an earlier one); NULL removes it.
+ *
+ * # Safety
+ *
+ * `trust` must be a live policy used by no other thread. `callback` and `context` must stay
+ * usable, from any thread, for as long as the policy is used.
+ */
+eseal_result eseal_trust_set_revocation_callback(eseal_trust *trust, eseal_revocation_callback callback, void *context);
+
+/**
+ * Releases a policy. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `trust` must be NULL or a policy from this library that is not used afterwards.
+ */
+void eseal_trust_free(eseal_trust *trust);
+
+/**
+ * Verifies a signature as `eseal_signature_verify` does, with a trust policy (NULL for none),
+ * so that chains, key usage and revocation are checked.
+ *
+ * # Safety
+ *
+ * As for `eseal_signature_verify`; `trust` must be NULL or a live policy.
+ */
+eseal_result eseal_signature_verify_with_trust(const eseal_signature *signature, const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
+
+/**
+ * Verifies a seal at `unix_time` (or `ESEAL_TIME_NOW`) with a trust policy (NULL for none).
+ *
+ * # Safety
+ *
+ * As for `eseal_seal_verify`; `trust` must be NULL or a live policy.
+ */
+eseal_result eseal_seal_verify_with_trust(const eseal_seal *seal, int64_t unix_time, const eseal_trust *trust, eseal_report **report_out);
+
+/**
+ * Verifies an OFD file as `eseal_ofd_verify_file` does, with a trust policy (NULL for none).
+ *
+ * # Safety
+ *
+ * As for `eseal_ofd_verify_file`; `trust` must be NULL or a live policy.
+ */
+eseal_result eseal_ofd_verify_file_with_trust(const char *path, const eseal_trust *trust, eseal_report **report_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,6 +1,6 @@
 //! X.509 certificates of seal makers and signers.
 
-mod issue;
+pub(crate) mod issue;
 
 pub use issue::CertificateBuilder;
 
@@ -122,6 +122,79 @@ impl Certificate {
             .and_then(|outer| outer.reader("Certificate", 0))
             .and_then(|mut fields| fields.read(crate::asn1::TAG_SEQUENCE, "tbsCertificate"));
         tbs.map(|t| t.raw).unwrap_or(&[])
+    }
+}
+
+impl Certificate {
+    /// The issuer and subject Names exactly as stored, for chaining names byte for byte.
+    fn stored_names(&self) -> Option<(&[u8], &[u8])> {
+        use crate::asn1::reader::Reader;
+
+        let mut fields = Reader::new(self.tbs_bytes(), "TBSCertificate")
+            .read_any("tbsCertificate")
+            .ok()?
+            .reader("TBSCertificate", 0)
+            .ok()?;
+        if fields.peek_tag() == Some(crate::asn1::TAG_CONTEXT_0) {
+            fields.read_any("version").ok()?;
+        }
+        fields.read_any("serialNumber").ok()?;
+        fields.read_any("signature").ok()?;
+        let issuer = fields.read_any("issuer").ok()?;
+        fields.read_any("validity").ok()?;
+        let subject = fields.read_any("subject").ok()?;
+        Some((issuer.raw, subject.raw))
+    }
+
+    /// The DER of the issuer Name as stored.
+    pub fn issuer_der(&self) -> &[u8] {
+        self.stored_names().map_or(&[], |(issuer, _)| issuer)
+    }
+
+    /// The DER of the subject Name as stored.
+    pub fn subject_der(&self) -> &[u8] {
+        self.stored_names().map_or(&[], |(_, subject)| subject)
+    }
+
+    /// The keyUsage extension: `None` when absent, or an error text when malformed.
+    pub(crate) fn key_usage(&self) -> Result<Option<x509_cert::ext::pkix::KeyUsage>, String> {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<x509_cert::ext::pkix::KeyUsage>()
+            .map(|found| found.map(|(_, usage)| usage))
+            .map_err(|e| format!("malformed keyUsage: {e}"))
+    }
+
+    /// Tells whether basicConstraints marks the certificate as a CA.
+    pub(crate) fn is_ca(&self) -> bool {
+        matches!(
+            self.parsed.tbs_certificate().get_extension::<x509_cert::ext::pkix::BasicConstraints>(),
+            Ok(Some((_, constraints))) if constraints.ca
+        )
+    }
+
+    /// Verifies this certificate's signature with `issuer`'s key: SM2-with-SM3 and the default
+    /// SM2 ID over the TBSCertificate as stored.
+    pub fn is_signed_by(&self, issuer: &Certificate) -> bool {
+        if self.parsed.signature_algorithm().oid != crate::asn1::OID_SM2_WITH_SM3 {
+            return false;
+        }
+        let (Ok(key), Some(value)) = (issuer.public_key(), self.parsed.signature().as_bytes())
+        else {
+            return false;
+        };
+        let mut findings = Vec::new();
+        match crate::crypto::SignatureValue::decode(
+            value,
+            "Certificate.signatureValue",
+            0,
+            &mut findings,
+        ) {
+            Ok(signature) => {
+                key.verify(crate::crypto::DEFAULT_SM2_ID, self.tbs_bytes(), &signature)
+            }
+            Err(_) => false,
+        }
     }
 }
 

@@ -13,9 +13,11 @@ macro_rules! outln {
 
 mod demo;
 mod inspect;
+mod keys;
 mod lang;
 mod make;
 mod output;
+mod revocation;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +61,11 @@ enum Command {
     },
     /// Sign data with a seal, writing a DER SES_Signature.
     Sign(make::SignArgs),
+    /// Make or show seal revocation lists (cancelled seals).
+    Revocation {
+        #[command(subcommand)]
+        command: revocation::RevocationCommand,
+    },
     /// Run a throw-away demonstration: CA, maker, signer, seal, signature, verification, tampering.
     Demo {
         /// Keep the files in this folder (a temporary folder otherwise, removed afterwards).
@@ -94,6 +101,7 @@ pub fn run() -> ExitCode {
         } => make::create_seal(&args),
         Command::Sign(args) => make::sign(&args),
         Command::Demo { dir } => demo::run(dir.as_deref()),
+        Command::Revocation { command } => revocation::run(&command),
     };
     ExitCode::from(status)
 }

@@ -48,6 +48,49 @@ const fn nibble(c: u8) -> u8 {
     }
 }
 
+/// Anything that makes SM2 signatures: a [`PrivateKey`] in memory, or a USB key (SKF), a
+/// hardware security module (SDF) or a seal server that the application connects.
+///
+/// eseal computes Z and `e = SM3(Z || M)` with the certificate's public key and asks only for
+/// the signature of `e`. It then verifies the returned signature against the certificate, so
+/// a signer that answers with a wrong signature is caught before anything is written.
+pub trait Signer {
+    /// The signer's public key when it is known in advance; used to refuse a key that does not
+    /// match the certificate before signing. External devices may return `None`.
+    fn public_key(&self) -> Option<PublicKey>;
+
+    /// Signs the prehashed value `e = SM3(Z || M)` and returns (r, s).
+    fn sign_digest(&self, e: &[u8; 32]) -> crate::error::Result<SignatureValue>;
+}
+
+impl Signer for PrivateKey {
+    fn public_key(&self) -> Option<PublicKey> {
+        Some(PrivateKey::public_key(self).clone())
+    }
+
+    fn sign_digest(&self, e: &[u8; 32]) -> crate::error::Result<SignatureValue> {
+        PrivateKey::sign_digest(self, e)
+    }
+}
+
+/// Signs `message` with `signer` for the certificate key `public_key`, and verifies the result
+/// with that key before returning it.
+pub(crate) fn sign_checked(
+    signer: &dyn Signer,
+    public_key: &PublicKey,
+    id: &[u8],
+    message: &[u8],
+) -> crate::error::Result<SignatureValue> {
+    let e = message_digest(public_key, id, message).ok_or(crate::error::Error::Key(
+        "the SM2 user ID is longer than 8191 bytes",
+    ))?;
+    let value = signer.sign_digest(&e)?;
+    if !public_key.verify_digest(&e, &value) {
+        return Err(crate::error::Error::SignatureInvalid);
+    }
+    Ok(value)
+}
+
 /// Computes the SM3 digest of `data`.
 pub fn sm3(data: &[u8]) -> [u8; 32] {
     Sm3::digest(data).into()

@@ -18,6 +18,17 @@ pub enum Error {
     #[error("invalid key: {0}")]
     Key(&'static str),
 
+    /// The password of an encrypted key or PKCS#12 file is wrong. The text names the check
+    /// that failed: the PKCS#12 MAC, the padding after decryption, or the decrypted structure.
+    /// Damaged ciphertext fails the same checks, so it is reported the same way.
+    #[error("wrong password: {0}")]
+    WrongPassword(&'static str),
+
+    /// An encrypted key or PKCS#12 file cannot be read: malformed, an unsupported algorithm,
+    /// over a limit, or a password is missing.
+    #[error(transparent)]
+    Keystore(#[from] crate::keystore::KeystoreError),
+
     /// A certificate could not be read.
     #[error("invalid certificate: {0}")]
     Certificate(String),
@@ -43,6 +54,10 @@ pub enum Error {
     #[error("signature invalid")]
     SignatureInvalid,
 
+    /// An external signer (USB key, HSM, seal server) reported a failure.
+    #[error("the external signer failed: {0}")]
+    Signer(String),
+
     /// The operating system's random number generator failed.
     #[error("random number generator failed")]
     Rng,
@@ -52,7 +67,7 @@ pub enum Error {
     Ofd(#[from] crate::ofd::OfdError),
 
     /// Reading the data to sign failed.
-    #[error("read failed: {0}")]
+    #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
 

@@ -20,6 +20,7 @@ mod report;
 mod result;
 mod seal;
 mod signature;
+mod trust;
 
 pub use keys::*;
 pub use ofd::*;
@@ -27,3 +28,4 @@ pub use report::*;
 pub use result::*;
 pub use seal::*;
 pub use signature::*;
+pub use trust::*;

@@ -8,12 +8,15 @@ pub mod crypto;
 pub mod error;
 pub mod ffi;
 pub mod finding;
+pub mod keystore;
 pub mod ofd;
 pub mod report;
 pub mod seal;
 pub mod sign;
 pub mod signature;
 pub mod time;
+pub mod timestamp;
+pub mod trust;
 pub mod verify;
 
 pub use cert::Certificate;

@@ -15,7 +15,7 @@ mod xml;
 
 pub use package::Limits;
 pub use report::{OfdReport, OfdSignatureReport};
-pub use sign::{OfdSignOptions, OfdSignOutcome, StampPlacement, sign_ofd};
+pub use sign::{OfdSignOptions, OfdSignOutcome, StampPlacement, sign_ofd, write_output_file};
 pub use verify::verify_ofd;
 pub use xml::{Provider, StampAnnot};
 

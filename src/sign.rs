@@ -10,7 +10,7 @@ use std::io::Read;
 
 use crate::asn1::OID_SM2_WITH_SM3;
 use crate::cert::Certificate;
-use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, Sm3Hasher, sm3};
+use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, Signer, Sm3Hasher, sign_checked, sm3};
 use crate::error::{Error, RefusalReason, Result};
 use crate::report::CheckStatus;
 use crate::seal::{ExtData, Seal, Version};
@@ -19,25 +19,46 @@ use crate::signature::encode::{TbsParts, encode_tbs};
 use crate::time::Time;
 use crate::verify::{VerifyOptions, verify_seal};
 
+/// A time stamp service: given the signature value (DER), returns a DER TimeStampToken over it.
+pub type TimeStamper<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>> + 'a;
+
 /// Builds a SES_Signature with a seal, the signer's key and the signer's certificate.
 ///
 /// The version follows the seal: a V1 seal gives a V1 signature, a V5 seal a V5 signature, and a
 /// V4 seal a V4 signature (the default of GB/T 38540-2020).
-#[derive(Debug)]
 pub struct SignatureBuilder<'a> {
     seal: &'a Seal,
-    key: &'a PrivateKey,
+    key: &'a dyn Signer,
     cert: &'a Certificate,
     version: Option<Version>,
     time: Option<Time>,
     property_info: String,
     ext_datas: Option<Vec<ExtData>>,
     sm2_id: Vec<u8>,
+    time_stamper: Option<&'a TimeStamper<'a>>,
+}
+
+impl std::fmt::Debug for SignatureBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignatureBuilder")
+            .field("seal", &self.seal.info.es_id)
+            .field("cert", &self.cert)
+            .field("version", &self.version)
+            .field("time", &self.time)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SignatureBuilder<'a> {
     /// Starts a signature with the seal, the signer's private key and certificate.
     pub fn new(seal: &'a Seal, key: &'a PrivateKey, cert: &'a Certificate) -> Self {
+        Self::with_signer(seal, key, cert)
+    }
+
+    /// Starts a signature whose SM2 signature comes from `signer` (a USB key, an HSM or a seal
+    /// server). The returned signature is verified against `cert` before it is used.
+    pub fn with_signer(seal: &'a Seal, signer: &'a dyn Signer, cert: &'a Certificate) -> Self {
+        let key = signer;
         Self {
             seal,
             key,
@@ -47,6 +68,7 @@ impl<'a> SignatureBuilder<'a> {
             property_info: String::new(),
             ext_datas: None,
             sm2_id: DEFAULT_SM2_ID.to_vec(),
+            time_stamper: None,
         }
     }
 
@@ -77,6 +99,14 @@ impl<'a> SignatureBuilder<'a> {
     /// Sets the signer's SM2 user ID (the default ID `1234567812345678` otherwise).
     pub fn sm2_id(mut self, id: &[u8]) -> Self {
         self.sm2_id = id.to_vec();
+        self
+    }
+
+    /// Asks `stamper` (the application's time stamp service) for a GB/T 20520 time stamp
+    /// token over the signature value and stores it in SES_Signature.timeStamp (V4 and V5).
+    /// The token is checked to cover the signature value before anything is returned.
+    pub fn time_stamp_with(mut self, stamper: &'a TimeStamper<'a>) -> Self {
+        self.time_stamper = Some(stamper);
         self
     }
 
@@ -116,8 +146,32 @@ impl<'a> SignatureBuilder<'a> {
             algorithm: &OID_SM2_WITH_SM3,
         };
         let tbs = encode_tbs(&parts)?;
-        let value = self.key.sign(&self.sm2_id, &tbs)?;
-        let der = assemble(version, tbs, self.cert.as_der(), &value.to_der())?;
+        let value = sign_checked(self.key, &self.cert.public_key()?, &self.sm2_id, &tbs)?;
+        let value_der = value.to_der();
+        let token = match self.time_stamper {
+            Some(_) if version == Version::V1 => {
+                return Err(Error::Encode {
+                    field: "timeStamp",
+                    reason: "V1 signatures have no timeStamp field".into(),
+                });
+            }
+            Some(stamper) => {
+                let token = stamper(&value_der)?;
+                let parsed = crate::timestamp::TimeStampToken::from_der(&token)?;
+                parsed
+                    .verify(&value_der, None)
+                    .map_err(|e| Error::Signer(format!("time stamp service: {e}")))?;
+                Some(token)
+            }
+            None => None,
+        };
+        let der = assemble(
+            version,
+            tbs,
+            self.cert.as_der(),
+            &value_der,
+            token.as_deref(),
+        )?;
         Signature::from_der(&der)
     }
 
@@ -132,12 +186,18 @@ impl<'a> SignatureBuilder<'a> {
                 signature: version.number(),
             }));
         }
-        if self.cert.public_key()? != *self.key.public_key() {
+        let certificate_key = self.cert.public_key()?;
+        if self
+            .key
+            .public_key()
+            .is_some_and(|key| key != certificate_key)
+        {
             return Err(Error::SigningRefused(RefusalReason::KeyCertificateMismatch));
         }
         let options = VerifyOptions {
             sm2_id: self.sm2_id.clone(),
             at: Some(time),
+            ..VerifyOptions::default()
         };
         let report = verify_seal(seal, &options);
         if report.check("seal.maker_signature").map(|c| c.status) != Some(CheckStatus::Passed) {
@@ -176,7 +236,13 @@ impl<'a> SignatureBuilder<'a> {
     }
 }
 
-fn assemble(version: Version, tbs: Vec<u8>, cert: &[u8], signature: &[u8]) -> Result<Vec<u8>> {
+fn assemble(
+    version: Version,
+    tbs: Vec<u8>,
+    cert: &[u8],
+    signature: &[u8],
+    time_stamp: Option<&[u8]>,
+) -> Result<Vec<u8>> {
     use crate::seal::encode::{bits, octets, oid};
 
     let mut contents = tbs;
@@ -185,5 +251,8 @@ fn assemble(version: Version, tbs: Vec<u8>, cert: &[u8], signature: &[u8]) -> Re
         contents.extend(oid(&OID_SM2_WITH_SM3, "signatureAlgID")?);
     }
     contents.extend(bits(signature, "signature")?);
+    if let Some(token) = time_stamp {
+        contents.extend(crate::seal::encode::explicit0(&bits(token, "timeStamp")?));
+    }
     Ok(crate::asn1::sequence(&contents))
 }

@@ -13,6 +13,8 @@
 
 use der::asn1::ObjectIdentifier;
 
+use std::sync::Arc;
+
 use crate::asn1::OID_SM2_WITH_SM3;
 use crate::cert::Certificate;
 use crate::crypto::{DEFAULT_SM2_ID, PublicKey, SignatureValue, sm3};
@@ -21,6 +23,8 @@ use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed}
 use crate::seal::{CertList, Seal, Version};
 use crate::signature::Signature;
 use crate::time::Time;
+use crate::timestamp::TimeStampToken;
+use crate::trust::{CertRevocation, TrustPolicy, revocation_of, validate_chain};
 
 /// Options of a verification.
 #[derive(Debug, Clone)]
@@ -30,6 +34,9 @@ pub struct VerifyOptions {
     /// For a seal verified on its own, the time at which its validity is checked; the current
     /// time when `None`. Signatures are checked at their signing time, TBS_Sign.timeInfo.
     pub at: Option<Time>,
+    /// Roots, CRLs and seal revocation lists; without it, chains and revocation are reported
+    /// as not checked.
+    pub trust: Option<Arc<TrustPolicy>>,
 }
 
 impl Default for VerifyOptions {
@@ -37,6 +44,7 @@ impl Default for VerifyOptions {
         Self {
             sm2_id: DEFAULT_SM2_ID.to_vec(),
             at: None,
+            trust: None,
         }
     }
 }
@@ -56,7 +64,13 @@ pub enum SignedData<'a> {
 pub fn verify_seal(seal: &Seal, options: &VerifyOptions) -> SealReport {
     let at = options.at.unwrap_or_else(Time::now);
     let mut findings = seal.findings().to_vec();
-    let (checks, maker_ok) = seal_checks(seal, at, &options.sm2_id, &mut findings);
+    let (checks, maker_ok) = seal_checks(
+        seal,
+        at,
+        &options.sm2_id,
+        options.trust.as_deref(),
+        &mut findings,
+    );
     SealReport {
         valid: all_passed(&checks),
         checked_at: at,
@@ -74,13 +88,28 @@ pub fn verify_signature(
     options: &VerifyOptions,
 ) -> SignatureReport {
     let seal = signature.seal();
-    let at = signature.tbs.time_info;
+    // A verified time stamp from a trusted authority fixes the signing time; otherwise it is
+    // the signer's claim, timeInfo.
+    let (time_stamp_check, stamped_time) = time_stamp_check(
+        "signature.time_stamp",
+        signature.time_stamp.as_deref(),
+        &signature.signature,
+        options.trust.as_deref(),
+        ("signature value", "签名值"),
+    );
+    let at = stamped_time.unwrap_or(signature.tbs.time_info);
     let mut findings = signature.findings().to_vec();
     let mut checks = vec![format_check(signature)];
 
     // The seal's findings are already among the signature's, so they are not added twice.
     let mut seal_findings = Vec::new();
-    let (seal_checks, maker_ok) = seal_checks(seal, at, &options.sm2_id, &mut seal_findings);
+    let (seal_checks, maker_ok) = seal_checks(
+        seal,
+        at,
+        &options.sm2_id,
+        options.trust.as_deref(),
+        &mut seal_findings,
+    );
     findings.extend(seal_findings);
     checks.extend(seal_checks);
 
@@ -118,10 +147,11 @@ pub fn verify_signature(
             format!("无法读取签章者证书：{e}"),
         ),
     });
-    checks.push(Check::not_checked(
-        "signature.signer_certificate_chain",
-        "certificate chain, key usage and revocation of the signer's certificate are not checked",
-        "未检查签章者证书的证书链、密钥用法和吊销状态",
+    checks.extend(trust_checks(
+        SIGNER,
+        signer.as_ref().ok(),
+        at,
+        options.trust.as_deref(),
     ));
 
     let data_hash_valid = match data {
@@ -154,18 +184,7 @@ pub fn verify_signature(
             ),
         ),
     });
-    checks.push(match &signature.time_stamp {
-        Some(token) => Check::not_checked(
-            "signature.time_stamp",
-            format!("a {}-byte time stamp is present but not verified; the signing time is the signer's claim", token.len()),
-            format!("含 {} 字节时间戳，未验证；签章时间为签章者自述时间", token.len()),
-        ),
-        None => Check::not_checked(
-            "signature.time_stamp",
-            "no time stamp; the signing time is the signer's claim",
-            "无时间戳；签章时间为签章者自述时间",
-        ),
-    });
+    checks.push(time_stamp_check);
 
     SignatureReport {
         valid: all_passed(&checks),
@@ -187,6 +206,7 @@ fn seal_checks(
     seal: &Seal,
     at: Time,
     sm2_id: &[u8],
+    trust: Option<&TrustPolicy>,
     findings: &mut Vec<Finding>,
 ) -> (Vec<Check>, bool) {
     let mut checks = Vec::new();
@@ -292,20 +312,17 @@ fn seal_checks(
             format!("无法读取制章者证书：{e}"),
         ),
     });
-    checks.push(Check::not_checked(
-        "seal.maker_certificate_chain",
-        "certificate chain, key usage and revocation of the maker's certificate are not checked",
-        "未检查制章者证书的证书链、密钥用法和吊销状态",
-    ));
-    if let Some(token) = &seal.time_stamp {
-        checks.push(Check::not_checked(
+    checks.extend(trust_checks(MAKER, maker.as_ref().ok(), at, trust));
+    checks.push(seal_revocation_check(seal, at, trust));
+    if seal.time_stamp.is_some() {
+        let (check, _) = time_stamp_check(
             "seal.time_stamp",
-            format!(
-                "the seal carries a {}-byte time stamp that is not verified",
-                token.len()
-            ),
-            format!("印章含 {} 字节时间戳，未验证", token.len()),
-        ));
+            seal.time_stamp.as_deref(),
+            &seal.signed_value,
+            trust,
+            ("maker's signature value", "制章者签名值"),
+        );
+        checks.push(check);
     }
     (checks, maker_ok)
 }
@@ -489,6 +506,289 @@ fn validity_check(name: &'static str, en: &str, zh: &str, cert: &Certificate, at
             format!("{at} is outside the {en} validity {from} .. {to}"),
             format!("{at} 不在{zh}有效期 {from} 至 {to} 内"),
         )
+    }
+}
+
+/// Names of a certificate's trust checks, and how messages name the certificate.
+struct Party {
+    chain: &'static str,
+    key_usage: &'static str,
+    revocation: &'static str,
+    en: &'static str,
+    zh: &'static str,
+}
+
+const MAKER: Party = Party {
+    chain: "seal.maker_certificate_chain",
+    key_usage: "seal.maker_certificate_key_usage",
+    revocation: "seal.maker_certificate_revocation",
+    en: "maker's certificate",
+    zh: "制章者证书",
+};
+
+const SIGNER: Party = Party {
+    chain: "signature.signer_certificate_chain",
+    key_usage: "signature.signer_certificate_key_usage",
+    revocation: "signature.signer_certificate_revocation",
+    en: "signer's certificate",
+    zh: "签章者证书",
+};
+
+/// The chain, key usage and revocation checks of a maker's or signer's certificate at `at`.
+fn trust_checks(
+    party: Party,
+    cert: Option<&Certificate>,
+    at: Time,
+    trust: Option<&TrustPolicy>,
+) -> Vec<Check> {
+    let (en, zh) = (party.en, party.zh);
+    let Some(policy) = trust else {
+        return vec![
+            Check::not_checked(
+                party.chain,
+                format!("the {en} chain is not checked: no trust store was given"),
+                format!("未提供信任库，未检查{zh}证书链"),
+            ),
+            Check::not_checked(
+                party.key_usage,
+                format!("the {en} key usage is checked only with a trust store"),
+                format!("未提供信任库，未检查{zh}密钥用法"),
+            ),
+            Check::not_checked(
+                party.revocation,
+                format!("the {en} revocation is not checked: no trust store was given"),
+                format!("未提供信任库，未检查{zh}吊销状态"),
+            ),
+        ];
+    };
+    let Some(cert) = cert else {
+        return vec![Check::failed(
+            party.chain,
+            format!("the {en} cannot be read"),
+            format!("无法读取{zh}"),
+        )];
+    };
+    let mut checks = Vec::new();
+    let path = validate_chain(cert, at, &policy.store);
+    checks.push(match &path {
+        Ok(path) => {
+            let root = path.last().map(Certificate::subject).unwrap_or_default();
+            Check::passed(
+                party.chain,
+                format!(
+                    "the {en} chains to the trusted root {root} ({} certificates)",
+                    path.len()
+                ),
+                format!(
+                    "{zh}可链接到受信任根证书 {root}（共 {} 个证书）",
+                    path.len()
+                ),
+            )
+        }
+        Err(e) => Check::failed(
+            party.chain,
+            format!("the {en} does not chain to a trusted root: {e}"),
+            format!("{zh}无法链接到受信任根证书：{e}"),
+        ),
+    });
+    checks.push(match cert.key_usage() {
+        Ok(Some(usage)) if usage.digital_signature() || usage.non_repudiation() => Check::passed(
+            party.key_usage,
+            format!("the {en} keyUsage allows digitalSignature or nonRepudiation"),
+            format!("{zh}的 keyUsage 允许 digitalSignature 或 nonRepudiation"),
+        ),
+        Ok(Some(_)) => Check::failed(
+            party.key_usage,
+            format!("the {en} keyUsage allows neither digitalSignature nor nonRepudiation"),
+            format!("{zh}的 keyUsage 既不允许 digitalSignature 也不允许 nonRepudiation"),
+        ),
+        Ok(None) => Check::failed(
+            party.key_usage,
+            format!("the {en} has no keyUsage extension"),
+            format!("{zh}缺少 keyUsage 扩展"),
+        ),
+        Err(e) => Check::failed(
+            party.key_usage,
+            format!("the {en} {e}"),
+            format!("{zh}：{e}"),
+        ),
+    });
+    checks.push(match &path {
+        Err(_) => Check::not_checked(
+            party.revocation,
+            format!("the {en} revocation is not checked without a path to a root"),
+            format!("无证书路径，未检查{zh}吊销状态"),
+        ),
+        Ok(path) => {
+            let states: Vec<CertRevocation> = path
+                .windows(2)
+                .map(|pair| revocation_of(policy, &pair[0], &pair[1], at))
+                .collect();
+            let describe = |state: &CertRevocation| match state {
+                CertRevocation::Good(text)
+                | CertRevocation::Revoked(text)
+                | CertRevocation::Unknown(text) => text.clone(),
+            };
+            if let Some(revoked) = states
+                .iter()
+                .find(|s| matches!(s, CertRevocation::Revoked(_)))
+            {
+                let text = describe(revoked);
+                Check::failed(
+                    party.revocation,
+                    format!("a certificate of the {en} path is revoked: {text}"),
+                    format!("{zh}路径中的证书已吊销：{text}"),
+                )
+            } else if states.iter().all(|s| matches!(s, CertRevocation::Good(_))) {
+                Check::passed(
+                    party.revocation,
+                    format!("no certificate of the {en} path is revoked at {at}"),
+                    format!("{zh}路径中的证书在 {at} 均未吊销"),
+                )
+            } else {
+                let unknown: Vec<String> = states
+                    .iter()
+                    .filter(|s| matches!(s, CertRevocation::Unknown(_)))
+                    .map(describe)
+                    .collect();
+                let text = unknown.join("; ");
+                Check::not_checked(
+                    party.revocation,
+                    format!("the {en} revocation is not known: {text}"),
+                    format!("{zh}吊销状态未知：{text}"),
+                )
+            }
+        }
+    });
+    checks
+}
+
+/// Whether a seal revocation list cancelled the seal at or before `at`.
+fn seal_revocation_check(seal: &Seal, at: Time, trust: Option<&TrustPolicy>) -> Check {
+    const NAME: &str = "seal.revocation";
+    let lists = trust
+        .map(|t| t.seal_revocations.as_slice())
+        .unwrap_or_default();
+    if lists.is_empty() {
+        return Check::not_checked(
+            NAME,
+            "no seal revocation list was given",
+            "未提供印章注销列表",
+        );
+    }
+    let es_id = &seal.info.es_id;
+    for list in lists {
+        if let Err(e) = list.verify(trust.map(|t| &t.store).filter(|s| !s.anchors().is_empty())) {
+            return Check::failed(
+                NAME,
+                format!(
+                    "the seal revocation list of {} does not verify: {e}",
+                    list.issuer_name
+                ),
+                format!("{} 的印章注销列表验证失败：{e}", list.issuer_name),
+            );
+        }
+        if let Some(entry) = list.revocation_of(es_id) {
+            if entry.revoked_at <= at {
+                let reason = entry.reason.clone().unwrap_or_default();
+                return Check::failed(
+                    NAME,
+                    format!(
+                        "the seal {es_id} was cancelled at {} by {} ({reason})",
+                        entry.revoked_at, list.issuer_name
+                    ),
+                    format!(
+                        "印章 {es_id} 已于 {} 被 {} 注销（{reason}）",
+                        entry.revoked_at, list.issuer_name
+                    ),
+                );
+            }
+        }
+    }
+    Check::passed(
+        NAME,
+        format!(
+            "the seal {es_id} is not cancelled at {at} in {} list(s)",
+            lists.len()
+        ),
+        format!("印章 {es_id} 在 {at} 未被注销（共 {} 个列表）", lists.len()),
+    )
+}
+
+/// Checks a time stamp token over `covered`; returns the check and, when the authority is
+/// trusted, the time it certifies.
+fn time_stamp_check(
+    name: &'static str,
+    token: Option<&[u8]>,
+    covered: &[u8],
+    trust: Option<&TrustPolicy>,
+    what: (&str, &str),
+) -> (Check, Option<Time>) {
+    let (en, zh) = what;
+    let Some(token) = token else {
+        return (
+            Check::not_checked(
+                name,
+                "no time stamp; the signing time is the signer's claim",
+                "无时间戳；签章时间为签章者自述时间",
+            ),
+            None,
+        );
+    };
+    let parsed = match TimeStampToken::from_der(token) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            return (
+                Check::failed(
+                    name,
+                    format!("the time stamp is not a time stamp token: {e}"),
+                    format!("时间戳不是有效的时间戳令牌：{e}"),
+                ),
+                None,
+            );
+        }
+    };
+    match parsed.verify(covered, trust) {
+        Err(e) => (
+            Check::failed(
+                name,
+                format!("the time stamp does not verify: {e}"),
+                format!("时间戳验证失败：{e}"),
+            ),
+            None,
+        ),
+        Ok(authority) if trust.is_some() => (
+            Check::passed(
+                name,
+                format!(
+                    "{} stamped the {en} at {}; that time is used as the signing time",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+                format!(
+                    "{} 于 {} 对{zh}加盖时间戳；以该时间为签章时间",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+            ),
+            Some(parsed.gen_time),
+        ),
+        Ok(authority) => (
+            Check::passed(
+                name,
+                format!(
+                    "{} stamped the {en} at {}; without a trust store the authority is not checked, so the signing time stays the signer's claim",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+                format!(
+                    "{} 于 {} 对{zh}加盖时间戳；未提供信任库，未检查时间戳机构，签章时间仍为签章者自述时间",
+                    authority.subject(),
+                    parsed.gen_time
+                ),
+            ),
+            None,
+        ),
     }
 }
 

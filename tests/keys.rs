@@ -2,6 +2,7 @@
 
 mod common;
 
+use eseal::keystore::KeystoreError;
 use eseal::{Certificate, Error, PrivateKey, Seal, SignatureBuilder, SignedData, VerifyOptions};
 
 fn pem_body(pem: &[u8]) -> Vec<u8> {
@@ -48,7 +49,7 @@ fn bad_key_input_is_a_typed_error() {
         b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n";
     assert!(matches!(
         PrivateKey::from_pem(encrypted),
-        Err(Error::Key(_))
+        Err(Error::Keystore(KeystoreError::PasswordRequired(_)))
     ));
     assert!(matches!(
         PrivateKey::from_der(b"\x30\x03\x02\x01\x00"),

@@ -93,7 +93,8 @@ fn user_v5_with_time_stamp() {
     assert_eq!(seal.to_der().unwrap(), der);
     let report = verify_at(&seal, "2027-01-01T00:00:00Z");
     assert_eq!(status(&report, "seal.maker_signature"), CheckStatus::Passed);
-    assert_eq!(status(&report, "seal.time_stamp"), CheckStatus::NotChecked);
+    // The ofdrw test wrote dummy bytes where a time stamp token belongs.
+    assert_eq!(status(&report, "seal.time_stamp"), CheckStatus::Failed);
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub struct CertificateBuilder {
     not_before: Time,
     not_after: Time,
     ca: bool,
+    key_usage: bool,
 }
 
 impl CertificateBuilder {
@@ -42,6 +43,7 @@ impl CertificateBuilder {
             not_before,
             not_after,
             ca: false,
+            key_usage: true,
         }
     }
 
@@ -49,6 +51,13 @@ impl CertificateBuilder {
     /// the certificate is an end-entity one with keyUsage digitalSignature and nonRepudiation.
     pub fn ca(mut self, ca: bool) -> Self {
         self.ca = ca;
+        self
+    }
+
+    /// Leaves out the keyUsage extension, as some old certificates do (verification with a
+    /// trust store then fails the key usage check).
+    pub fn without_key_usage(mut self) -> Self {
+        self.key_usage = false;
         self
     }
 
@@ -126,7 +135,9 @@ impl CertificateBuilder {
         } else {
             &[0x03, 0x02, 0x06, 0xc0]
         };
-        out.extend(extension(OID_KEY_USAGE, true, usage)?);
+        if self.key_usage {
+            out.extend(extension(OID_KEY_USAGE, true, usage)?);
+        }
         out.extend(extension(
             OID_SUBJECT_KEY_ID,
             false,
@@ -185,7 +196,7 @@ fn unsigned_integer(value: u64) -> Vec<u8> {
 }
 
 /// RFC 5280: UTCTime through 2049, GeneralizedTime from 2050.
-fn x509_time(time: Time) -> Result<Vec<u8>> {
+pub(crate) fn x509_time(time: Time) -> Result<Vec<u8>> {
     let duration = Duration::from_secs(time.unix_seconds());
     let encoded = if time < Time::from_utc(2050, 1, 1, 0, 0, 0).unwrap_or(time) {
         UtcTime::from_unix_duration(duration).and_then(|t| t.to_der())

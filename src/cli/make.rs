@@ -4,20 +4,27 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use eseal::{Certificate, PrivateKey, Seal, SealBuilder, SignatureBuilder, Time, Version};
+use eseal::{Certificate, Seal, SealBuilder, SignatureBuilder, Time, Version};
 
+use super::keys::load_key;
 use super::lang::t;
 use super::{EXIT_VALID, fail, read_file};
 
 /// Arguments of `eseal seal create`.
 #[derive(Debug, Args)]
 pub struct SealCreateArgs {
-    /// The maker's SM2 private key (PKCS#8 or SEC1, PEM or DER).
+    /// The maker's SM2 private key: PKCS#8 or SEC1 (PEM or DER), encrypted PKCS#8, or a
+    /// PKCS#12 file (.p12/.pfx).
     #[arg(long, value_name = "FILE")]
     maker_key: PathBuf,
-    /// The maker's certificate (PEM or DER).
+    /// The maker's certificate (PEM or DER); taken from --maker-key when that is a PKCS#12
+    /// file holding it.
     #[arg(long, value_name = "FILE")]
-    maker_cert: PathBuf,
+    maker_cert: Option<PathBuf>,
+    /// Read the password of an encrypted --maker-key from the first line of FILE. Without
+    /// it, the password comes from ESEAL_KEY_PASSWORD or, on a terminal, from a prompt.
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
     /// A certificate of a person allowed to sign with the seal; repeat for several.
     #[arg(long = "signer-cert", value_name = "FILE", required = true)]
     signer_certs: Vec<PathBuf>,
@@ -69,12 +76,18 @@ pub struct SignArgs {
     /// The seal to sign with (.esl).
     #[arg(long, value_name = "FILE")]
     seal: PathBuf,
-    /// The signer's SM2 private key (PKCS#8 or SEC1, PEM or DER).
+    /// The signer's SM2 private key: PKCS#8 or SEC1 (PEM or DER), encrypted PKCS#8, or a
+    /// PKCS#12 file (.p12/.pfx).
     #[arg(long, value_name = "FILE")]
     key: PathBuf,
-    /// The signer's certificate (PEM or DER); it must be in the seal's certList.
+    /// The signer's certificate (PEM or DER); it must be in the seal's certList. Taken from
+    /// --key when that is a PKCS#12 file holding it.
     #[arg(long, value_name = "FILE")]
-    cert: PathBuf,
+    cert: Option<PathBuf>,
+    /// Read the password of an encrypted --key from the first line of FILE. Without it, the
+    /// password comes from ESEAL_KEY_PASSWORD or, on a terminal, from a prompt.
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
     /// The data to sign, read as a stream (when no OFD document is given).
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
@@ -128,8 +141,12 @@ pub fn create_seal(args: &SealCreateArgs) -> u8 {
 }
 
 fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
-    let maker_key = load_key(&args.maker_key)?;
-    let maker_cert = load_cert(&args.maker_cert)?;
+    let maker = load_key(&args.maker_key, args.password_file.as_deref())?;
+    let maker_cert = key_certificate(
+        args.maker_cert.as_deref(),
+        maker.certificate,
+        "--maker-cert",
+    )?;
     let valid_from = match &args.valid_from {
         Some(text) => parse_time(text)?,
         None => Time::now(),
@@ -154,7 +171,7 @@ fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
         };
     }
     let seal = builder
-        .sign(&maker_key, &maker_cert)
+        .sign(&maker.key, &maker_cert)
         .map_err(|e| e.to_string())?;
     write(&args.out, seal.as_der())?;
     Ok(seal)
@@ -186,8 +203,9 @@ pub fn sign(args: &SignArgs) -> u8 {
             }
             Err(e) => return Err(format!("{}: {e}", args.seal.display())),
         };
-        let key = load_key(&args.key)?;
-        let cert = load_cert(&args.cert)?;
+        let signer = load_key(&args.key, args.password_file.as_deref())?;
+        let cert = key_certificate(args.cert.as_deref(), signer.certificate, "--cert")?;
+        let key = signer.key;
         let mut builder =
             SignatureBuilder::new(&seal, &key, &cert).property_info(&args.property_info);
         if let Some(text) = &args.time {
@@ -258,8 +276,9 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
         let seal_bytes = read_file(&args.seal)?;
         let seal =
             Seal::from_der(&seal_bytes).map_err(|e| format!("{}: {e}", args.seal.display()))?;
-        let key = load_key(&args.key)?;
-        let cert = load_cert(&args.cert)?;
+        let signer = load_key(&args.key, args.password_file.as_deref())?;
+        let cert = key_certificate(args.cert.as_deref(), signer.certificate, "--cert")?;
+        let key = signer.key;
         let position = args.position.as_deref().ok_or_else(|| {
             t(
                 "--at X,Y is required to place the seal",
@@ -312,32 +331,27 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
             .out
             .clone()
             .unwrap_or_else(|| document.with_extension("signed.ofd"));
-        if out == document {
-            return Err(t(
-                "--out must differ from the input document",
-                "--out 不能与输入文档相同",
-            )
-            .to_owned());
-        }
         let input =
             std::fs::File::open(document).map_err(|e| format!("{}: {e}", document.display()))?;
-        let output = std::fs::File::create(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let outcome = eseal::ofd::sign_ofd(
-            std::io::BufReader::new(input),
-            std::io::BufWriter::new(output),
-            &seal,
-            &key,
-            &cert,
-            &options,
-        );
-        match outcome {
-            Ok(outcome) => Ok((out, outcome)),
-            Err(e) => {
-                // Nothing half-written is left behind.
-                let _ = std::fs::remove_file(&out);
-                Err(e.to_string())
-            }
-        }
+        let mut outcome = None;
+        eseal::ofd::write_output_file(document, &out, |writer| {
+            outcome = Some(eseal::ofd::sign_ofd(
+                std::io::BufReader::new(input),
+                writer,
+                &seal,
+                &key,
+                &cert,
+                &options,
+            )?);
+            Ok(())
+        })
+        .map_err(|e| match e {
+            eseal::Error::Io(io) => format!("{}: {io}", out.display()),
+            other => other.to_string(),
+        })?;
+        let outcome =
+            outcome.ok_or_else(|| t("signing produced no result", "签章未产生结果").to_owned())?;
+        Ok((out, outcome))
     })();
     match result {
         Ok((out, outcome)) => {
@@ -357,9 +371,23 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
     }
 }
 
-pub fn load_key(path: &Path) -> Result<PrivateKey, String> {
-    let bytes = zeroize::Zeroizing::new(read_file(path)?);
-    PrivateKey::from_pem_or_der(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+/// Loads the certificate named by `option`, or else returns the one that came with the key.
+fn key_certificate(
+    path: Option<&Path>,
+    from_key: Option<Certificate>,
+    option: &str,
+) -> Result<Certificate, String> {
+    match (path, from_key) {
+        (Some(path), _) => load_cert(path),
+        (None, Some(certificate)) => Ok(certificate),
+        (None, None) => Err(format!(
+            "{option} FILE {}",
+            t(
+                "is required unless the key is a PKCS#12 file that holds its certificate",
+                "为必需参数，除非密钥是含有其证书的 PKCS#12 文件"
+            )
+        )),
+    }
 }
 
 pub fn load_cert(path: &Path) -> Result<Certificate, String> {

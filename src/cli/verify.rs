@@ -27,6 +27,61 @@ pub struct VerifyArgs {
     /// Write one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// Trusted roots and intermediate CA certificates: a PEM or DER file, or a folder of them.
+    /// Turns the chain, key usage and revocation checks on.
+    #[arg(long, value_name = "FILE|DIR")]
+    trust: Vec<PathBuf>,
+    /// A CRL (PEM or DER) signed by a CA of the trust store; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<PathBuf>,
+    /// A seal revocation list (see `eseal revocation create`); repeat for several.
+    #[arg(long, value_name = "FILE")]
+    revoked: Vec<PathBuf>,
+}
+
+/// Builds the trust policy from --trust, --crl and --revoked.
+fn trust_policy(
+    args: &VerifyArgs,
+) -> Result<Option<std::sync::Arc<eseal::trust::TrustPolicy>>, String> {
+    if args.trust.is_empty() && args.crl.is_empty() && args.revoked.is_empty() {
+        return Ok(None);
+    }
+    if args.trust.is_empty() {
+        return Err(t(
+            "--crl and --revoked need --trust with the CA certificates that sign them",
+            "--crl 和 --revoked 需要同时用 --trust 给出签发它们的 CA 证书",
+        )
+        .to_owned());
+    }
+    let mut policy = eseal::trust::TrustPolicy::default();
+    for path in &args.trust {
+        policy
+            .store
+            .add_path(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if policy.store.anchors().is_empty() {
+        return Err(t(
+            "--trust gave no root certificate (a self-issued CA certificate)",
+            "--trust 未给出根证书（自签发的 CA 证书）",
+        )
+        .to_owned());
+    }
+    for path in &args.crl {
+        let bytes = read_file(path)?;
+        policy.crls.push(
+            eseal::trust::Crl::from_pem_or_der(&bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        );
+    }
+    for path in &args.revoked {
+        let bytes = read_file(path)?;
+        policy.seal_revocations.push(
+            eseal::trust::SealRevocationList::from_pem_or_der(&bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        );
+    }
+    Ok(Some(std::sync::Arc::new(policy)))
 }
 
 /// One verified file.
@@ -37,6 +92,10 @@ struct Outcome {
 
 pub fn run(args: &VerifyArgs) -> u8 {
     let mut options = VerifyOptions::default();
+    match trust_policy(args) {
+        Ok(policy) => options.trust = policy,
+        Err(message) => return fail(message),
+    }
     if let Some(text) = &args.at {
         match Time::parse(text) {
             Some(time) => options.at = Some(time),

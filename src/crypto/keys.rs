@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use super::sm2p256::{self, AffinePoint, Scalar};
 use super::{SignatureValue, message_digest};
 use crate::error::{Error, Result};
+use crate::keystore::{self, KeyFormat, KeystoreError};
 
 /// An SM2 public key (a point on the curve).
 ///
@@ -165,23 +166,42 @@ impl PrivateKey {
     }
 
     /// Reads a DER private key: PKCS#8 PrivateKeyInfo or SEC1 ECPrivateKey.
+    ///
+    /// An encrypted key gives [`KeystoreError::PasswordRequired`]; read it with
+    /// [`Self::from_encrypted_der`] or [`Self::from_pem_or_der_with_password`].
     pub fn from_der(der: &[u8]) -> Result<Self> {
         let secret = sm2::SecretKey::from_pkcs8_der(der)
             .or_else(|_| sm2::SecretKey::from_sec1_der(der))
-            .map_err(|_| Error::Key("not an unencrypted SM2 PKCS#8 or SEC1 private key"))?;
+            .map_err(|_| match KeyFormat::detect(der) {
+                KeyFormat::EncryptedPkcs8 => {
+                    Error::Keystore(KeystoreError::PasswordRequired("private key"))
+                }
+                KeyFormat::Pkcs12 => Error::Keystore(KeystoreError::IsPkcs12),
+                _ => Error::Key("not an unencrypted SM2 PKCS#8 or SEC1 private key"),
+            })?;
+        Self::from_secret(secret)
+    }
+
+    /// Reads a PKCS#8 PrivateKeyInfo from a decrypted key or a PKCS#12 keyBag; it must contain
+    /// an SM2 key.
+    pub(crate) fn from_private_key_info(der: &[u8]) -> Result<Self> {
+        let secret = sm2::SecretKey::from_pkcs8_der(der)
+            .map_err(|_| Error::Key("the PKCS#8 key is not an SM2 private key"))?;
         Self::from_secret(secret)
     }
 
     /// Reads a PEM private key: `PRIVATE KEY` (PKCS#8) or `EC PRIVATE KEY` (SEC1).
+    ///
+    /// `ENCRYPTED PRIVATE KEY` gives [`KeystoreError::PasswordRequired`].
     pub fn from_pem(pem: &[u8]) -> Result<Self> {
-        let (label, der) =
-            der::pem::decode_vec(pem).map_err(|_| Error::Key("not a PEM document"))?;
+        let (label, der) = der::pem::decode_vec(keystore::trim_to_pem(pem))
+            .map_err(|_| Error::Key("not a PEM document"))?;
         let der = Zeroizing::new(der);
         match label {
             "PRIVATE KEY" | "EC PRIVATE KEY" => Self::from_der(&der),
-            "ENCRYPTED PRIVATE KEY" => Err(Error::Key(
-                "encrypted private keys are not supported yet; decrypt the key first",
-            )),
+            "ENCRYPTED PRIVATE KEY" => Err(Error::Keystore(KeystoreError::PasswordRequired(
+                "private key",
+            ))),
             _ => Err(Error::Key(
                 "the PEM label is not PRIVATE KEY or EC PRIVATE KEY",
             )),
@@ -190,12 +210,47 @@ impl PrivateKey {
 
     /// Reads a private key from PEM or DER bytes, whichever they are.
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<Self> {
-        if bytes.starts_with(b"-----")
-            || bytes.iter().take(64).all(u8::is_ascii) && bytes.windows(5).any(|w| w == b"-----")
-        {
+        if keystore::is_pem(bytes) {
             Self::from_pem(bytes)
         } else {
             Self::from_der(bytes)
+        }
+    }
+
+    /// Reads an encrypted PKCS#8 key (DER EncryptedPrivateKeyInfo) with its password.
+    ///
+    /// The schemes are listed in [`crate::keystore`]. A wrong password is
+    /// [`Error::WrongPassword`]; an unsupported scheme is
+    /// [`KeystoreError::UnsupportedAlgorithm`] with the OID.
+    pub fn from_encrypted_der(der: &[u8], password: &[u8]) -> Result<Self> {
+        let private_key_info = keystore::decrypt_private_key_info(der, password)?;
+        Self::from_private_key_info(&private_key_info)
+    }
+
+    /// Reads an encrypted PKCS#8 PEM key (label `ENCRYPTED PRIVATE KEY`) with its password.
+    pub fn from_encrypted_pem(pem: &[u8], password: &[u8]) -> Result<Self> {
+        let (label, der) = der::pem::decode_vec(keystore::trim_to_pem(pem))
+            .map_err(|_| Error::Key("not a PEM document"))?;
+        if label != "ENCRYPTED PRIVATE KEY" {
+            return Err(Error::Key("the PEM label is not ENCRYPTED PRIVATE KEY"));
+        }
+        Self::from_encrypted_der(&der, password)
+    }
+
+    /// Reads an encrypted or unencrypted private key from PEM or DER bytes: encrypted PKCS#8,
+    /// PKCS#8 or SEC1. The password is used only when the key is encrypted, and an encrypted
+    /// key without one gives [`KeystoreError::PasswordRequired`]. A PKCS#12 file gives
+    /// [`KeystoreError::IsPkcs12`]: open it with [`crate::keystore::Pkcs12`].
+    pub fn from_pem_or_der_with_password(bytes: &[u8], password: Option<&[u8]>) -> Result<Self> {
+        match (KeyFormat::detect(bytes), password) {
+            (KeyFormat::EncryptedPkcs8, Some(password)) => {
+                if keystore::is_pem(bytes) {
+                    Self::from_encrypted_pem(bytes, password)
+                } else {
+                    Self::from_encrypted_der(bytes, password)
+                }
+            }
+            _ => Self::from_pem_or_der(bytes),
         }
     }
 

@@ -126,16 +126,37 @@ pub unsafe extern "C" fn eseal_ofd_verify_file(
         // SAFETY: forwarded from this function's contract.
         let path = unsafe { text(path)? };
         let report_out = out(report_out)?;
-        let file = std::fs::File::open(path).map_err(crate::Error::Io)?;
-        let report = verify_ofd(
-            std::io::BufReader::new(file),
-            &VerifyOptions::default(),
-            Limits::default(),
-        )?;
+        let report = verify_path(path, &VerifyOptions::default())?;
         // SAFETY: checked by `out`.
         unsafe { write(report_out, into_handle(eseal_report::from_ofd(&report))) };
         Ok(())
     })
+}
+
+/// Most stamps accepted in one signature (a riding seal over a long document needs one per
+/// page).
+pub const ESEAL_MAX_STAMPS: usize = 10_000;
+const MAX_STAMPS: usize = ESEAL_MAX_STAMPS;
+
+/// Verifies the OFD file at `path`, streaming it.
+pub(crate) fn verify_path(
+    path: &str,
+    options: &VerifyOptions,
+) -> Result<crate::ofd::OfdReport, Failure> {
+    if std::path::Path::new(path).is_dir() {
+        return Err(crate::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{path} is a folder, not an OFD file"),
+        ))
+        .into());
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| crate::Error::Io(std::io::Error::new(e.kind(), format!("{path}: {e}"))))?;
+    Ok(verify_ofd(
+        std::io::BufReader::new(file),
+        options,
+        Limits::default(),
+    )?)
 }
 
 /// Reads the stamp array and the signing options shared by the two signing functions.
@@ -149,11 +170,15 @@ unsafe fn sign_options(
     stamp_count: usize,
     protect_signature_list: bool,
 ) -> Result<OfdSignOptions, Failure> {
-    if stamps.is_null() || stamp_count == 0 {
-        return Err(eseal_result::NullArgument.into());
+    if stamp_count == 0 || stamp_count > MAX_STAMPS {
+        return Err(crate::Error::Encode {
+            field: "StampAnnot",
+            reason: format!("{stamp_count} stamps given; give 1 to {MAX_STAMPS}"),
+        }
+        .into());
     }
-    if stamp_count > 10_000 {
-        return Err(eseal_result::InvalidArgument.into());
+    if stamps.is_null() {
+        return Err(eseal_result::NullArgument.into());
     }
     // SAFETY: non-NULL and `stamp_count` values long, as the caller promises.
     let stamps = unsafe { std::slice::from_raw_parts(stamps, stamp_count) };
@@ -235,8 +260,9 @@ pub unsafe extern "C" fn eseal_ofd_sign(
 }
 
 /// Adds a seal signature to the OFD document at `input_path` and writes the signed document to
-/// `output_path`, which must differ from it. Nothing is left at `output_path` when signing
-/// fails. Otherwise as `eseal_ofd_sign`.
+/// `output_path`, which must not be the input file under any name. The output is written to a
+/// temporary file beside it and renamed into place only on success, so a failure leaves an
+/// existing file at `output_path` untouched. Otherwise as `eseal_ofd_sign`.
 ///
 /// # Safety
 ///
@@ -262,23 +288,22 @@ pub unsafe extern "C" fn eseal_ofd_sign_file(
         // SAFETY: forwarded from this function's contract.
         let options =
             unsafe { sign_options(unix_time, stamps, stamp_count, protect_signature_list)? };
-        if std::path::Path::new(input_path) == std::path::Path::new(output_path) {
-            return Err(eseal_result::InvalidArgument.into());
-        }
         let input = std::fs::File::open(input_path).map_err(crate::Error::Io)?;
-        let output = std::fs::File::create(output_path).map_err(crate::Error::Io)?;
-        let result = sign_ofd(
-            std::io::BufReader::new(input),
-            std::io::BufWriter::new(output),
-            &seal.seal,
-            &key.key,
-            &cert.cert,
-            &options,
-        );
-        if let Err(error) = result {
-            let _ = std::fs::remove_file(output_path);
-            return Err(error.into());
-        }
+        crate::ofd::write_output_file(
+            std::path::Path::new(input_path),
+            std::path::Path::new(output_path),
+            |writer| {
+                sign_ofd(
+                    std::io::BufReader::new(input),
+                    writer,
+                    &seal.seal,
+                    &key.key,
+                    &cert.cert,
+                    &options,
+                )
+                .map(|_| ())
+            },
+        )?;
         Ok(())
     })
 }

@@ -56,13 +56,16 @@ pub enum eseal_result {
     SignatureInvalid = 506,
     /// Signing refused: the seal maker's certificate is not valid at the signing time.
     MakerCertificateNotValidAtTime = 507,
+    /// The external signer callback reported a failure.
+    SignerFailed = 508,
 }
 
 impl From<&Error> for eseal_result {
     fn from(error: &Error) -> Self {
         match error {
             Error::Parse(_) => Self::ParseError,
-            Error::Key(_) => Self::KeyInvalid,
+            // NOTE: the C ABI takes no password yet, so protected keys map to KeyInvalid.
+            Error::Key(_) | Error::WrongPassword(_) | Error::Keystore(_) => Self::KeyInvalid,
             Error::Certificate(_) => Self::CertificateInvalid,
             Error::Encode { .. } => Self::EncodeFailed,
             Error::Picture(_) => Self::PictureInvalid,
@@ -80,6 +83,7 @@ impl From<&Error> for eseal_result {
                 RefusalReason::VersionMismatch { .. } => Self::VersionMismatch,
             },
             Error::SignatureInvalid => Self::SignatureInvalid,
+            Error::Signer(_) => Self::SignerFailed,
             Error::Rng => Self::RngFailed,
             Error::Io(_) => Self::Io,
             Error::Ofd(_) => Self::OfdInvalid,
@@ -119,6 +123,7 @@ pub extern "C" fn eseal_result_message(result: u32) -> *const c_char {
         505 => b"signing refused: the seal's version does not match the signature version\0",
         506 => b"the SM2 signature is invalid\0",
         507 => b"signing refused: the seal maker's certificate is not valid at the signing time\0",
+        508 => b"the external signer failed\0",
         _ => b"unknown result code\0",
     };
     text.as_ptr().cast()

@@ -24,6 +24,10 @@ pub struct eseal_signature {
 }
 
 impl eseal_signature {
+    pub(crate) fn inner(&self) -> &Signature {
+        &self.signature
+    }
+
     fn new(signature: Signature) -> Self {
         let property_info =
             CString::new(signature.tbs.property_info.replace('\0', "")).unwrap_or_default();
@@ -460,4 +464,117 @@ pub unsafe extern "C" fn eseal_signer_finish(
 pub unsafe extern "C" fn eseal_signer_free(signer: *mut eseal_signer) {
     // SAFETY: forwarded from this function's contract.
     unsafe { free_handle(signer) }
+}
+
+/// An external SM2 signer: signs the 32-byte `digest` (e = SM3(Z || M), already computed by
+/// eseal with the certificate's public key) and writes r || s, 64 bytes big-endian, to
+/// `signature_out`. It returns `ESEAL_RESULT_OK` (0) on success and any other value on failure.
+/// `context` is passed through unchanged. eseal verifies the returned signature against the
+/// certificate before using it.
+pub type eseal_sign_callback = Option<
+    unsafe extern "C" fn(
+        context: *mut std::ffi::c_void,
+        digest: *const u8,
+        signature_out: *mut u8,
+    ) -> u32,
+>;
+
+struct CallbackSigner {
+    callback: unsafe extern "C" fn(*mut std::ffi::c_void, *const u8, *mut u8) -> u32,
+    context: *mut std::ffi::c_void,
+}
+
+impl crate::crypto::Signer for CallbackSigner {
+    fn public_key(&self) -> Option<crate::crypto::PublicKey> {
+        None
+    }
+
+    fn sign_digest(&self, e: &[u8; 32]) -> crate::Result<crate::crypto::SignatureValue> {
+        let mut raw = [0u8; 64];
+        // SAFETY: the caller of eseal_sign_with_callback promises a callback that reads 32
+        // bytes at `digest` and writes 64 bytes at `signature_out`; both buffers live here.
+        let code = unsafe { (self.callback)(self.context, e.as_ptr(), raw.as_mut_ptr()) };
+        if code != 0 {
+            return Err(crate::Error::Signer(format!(
+                "the callback returned {code}"
+            )));
+        }
+        let mut value = crate::crypto::SignatureValue {
+            r: [0; 32],
+            s: [0; 32],
+        };
+        value.r.copy_from_slice(&raw[..32]);
+        value.s.copy_from_slice(&raw[32..]);
+        Ok(value)
+    }
+}
+
+/// Signs `data` with a seal and the signer's certificate, taking the SM2 signature from
+/// `callback` (a USB key, an HSM or a seal server). A signature from the callback that does
+/// not verify against `cert` gives `ESEAL_RESULT_SIGNATURE_INVALID`, and a callback failure
+/// `ESEAL_RESULT_SIGNER_FAILED`; nothing is output then. Otherwise as `eseal_sign`.
+///
+/// # Safety
+///
+/// As for `eseal_sign`; `callback` must be a valid function that reads 32 bytes at its
+/// `digest` argument and writes 64 bytes at its `signature_out` argument, and that may be
+/// called from this thread with `context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sign_with_callback(
+    seal: *const eseal_seal,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    property_info: *const c_char,
+    data: *const u8,
+    len: usize,
+    callback: eseal_sign_callback,
+    context: *mut std::ffi::c_void,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (seal, cert, data) = unsafe { (handle(seal)?, handle(cert)?, bytes(data, len)?) };
+        // SAFETY: forwarded from this function's contract.
+        let property_info = unsafe { self::property_info(property_info)? };
+        let callback = callback.ok_or(eseal_result::NullArgument)?;
+        let signature_out = out(signature_out)?;
+        let signer = CallbackSigner { callback, context };
+        let mut builder = SignatureBuilder::with_signer(&seal.seal, &signer, &cert.cert)
+            .property_info(property_info);
+        if let Some(time) = time_arg(unix_time)? {
+            builder = builder.time(time);
+        }
+        let signature = builder.sign(data)?;
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
+        Ok(())
+    })
+}
+
+/// Signs a 32-byte prehashed value e = SM3(Z || M) with a private key and writes r || s
+/// (64 bytes) to `signature_out`: the software counterpart of an external signer, for tests
+/// and fallbacks.
+///
+/// # Safety
+///
+/// `key` must be a live key; `digest` must point to 32 readable bytes and `signature_out` to
+/// 64 writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_private_key_sign_digest(
+    key: *const eseal_private_key,
+    digest: *const u8,
+    signature_out: *mut u8,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (key, digest) = unsafe { (handle(key)?, bytes(digest, 32)?) };
+        let signature_out = out(signature_out)?;
+        let digest: [u8; 32] = digest
+            .try_into()
+            .map_err(|_| eseal_result::InvalidArgument)?;
+        let raw = key.key.sign_digest(&digest)?.to_raw();
+        // SAFETY: `signature_out` has 64 writable bytes that do not overlap `raw`.
+        unsafe { std::ptr::copy_nonoverlapping(raw.as_ptr(), signature_out, 64) };
+        Ok(())
+    })
 }

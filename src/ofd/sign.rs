@@ -133,6 +133,12 @@ pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(
             reason: "no page placement was given for the seal".into(),
         });
     }
+    for placement in &options.placements {
+        check_box(&placement.boundary, "StampAnnot.Boundary")?;
+        if let Some(clip) = &placement.clip {
+            check_box(clip, "StampAnnot.Clip")?;
+        }
+    }
     let limits = Limits::default();
     let mut package = Package::open(input, limits)?;
     let ofd_xml = package.read("OFD.xml", limits.max_xml_bytes)?;
@@ -223,6 +229,70 @@ pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(
         signature_path: format!("/{signature_path}"),
         references: references.len(),
     })
+}
+
+/// Requires a box of finite millimetre values with x and y at least 0 and a positive size.
+fn check_box(values: &[f64; 4], field: &'static str) -> Result<(), Error> {
+    let [x, y, width, height] = *values;
+    let finite = values.iter().all(|v| v.is_finite());
+    if !finite || x < 0.0 || y < 0.0 || width <= 0.0 || height <= 0.0 {
+        return Err(Error::Encode {
+            field,
+            reason: format!(
+                "{x} {y} {width} {height} is not a box of non-negative position and positive size in millimetres"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Writes a file through a temporary file beside it, renamed into place only when `write`
+/// succeeds, so that a failure leaves no partial output and never touches an existing file.
+/// Refuses an output that is the input file under another name.
+pub fn write_output_file(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if same_file(input, output) {
+        return Err(Error::Encode {
+            field: "output",
+            reason: format!(
+                "{} is the input document; write the signed document to another file",
+                output.display()
+            ),
+        });
+    }
+    let folder = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&temporary)?;
+        let mut writer = std::io::BufWriter::new(file);
+        write(&mut writer)?;
+        writer.flush()?;
+        drop(writer);
+        std::fs::rename(&temporary, output)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Tells whether two paths name the same existing file (after links and `..`).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 struct Layout {

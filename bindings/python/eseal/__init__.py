@@ -1,9 +1,11 @@
 """Python binding of eseal: Chinese secure electronic seals (GB/T 38540-2020, GM/T 0031-2014).
 
-Read, make, sign and verify SESeal and SES_Signature structures with SM2/SM3 through the C ABI
-of the eseal shared library (include/eseal.h), loaded with cffi in ABI mode. The library is
-found through $ESEAL_LIBRARY, next to this package, or in the repository's target/release or
-target/debug folder.
+Read, make, sign and verify SESeal and SES_Signature structures with SM2/SM3, and verify and
+sign OFD documents, through the C ABI of the eseal shared library (include/eseal.h), loaded with
+cffi in ABI mode. Trust policies check certificate chains and revocation, and external signers
+(USB keys, HSMs) sign without handing over the private key. The library is found through
+$ESEAL_LIBRARY, next to this package, or in the repository's target/release or target/debug
+folder.
 
 Times are datetime objects. A naive datetime is read as UTC, times are rounded down to whole
 seconds, and None means the current time where a time is optional.
@@ -28,13 +30,24 @@ from ._errors import (
 )
 from ._ffi import c_string, lib, library_path
 from ._keys import Certificate, PrivateKey
+from ._ofd import (
+    OfdProvider,
+    OfdReport,
+    OfdSignature,
+    Stamp,
+    sign_ofd,
+    sign_ofd_file,
+    verify_ofd,
+)
 from ._report import Check, CheckStatus, Finding, Report
 from ._seal import MAX_PICTURE_BYTES, Seal, SealBuilder
-from ._signature import Signature, Signer, sign, sign_digest
+from ._signature import Signature, Signer, sign, sign_digest, sign_with_signer, sm3
+from ._trust import RevocationStatus, TrustPolicy
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_PICTURE_BYTES",
     "ArgumentError",
     "Certificate",
     "Check",
@@ -44,23 +57,33 @@ __all__ = [
     "EsealError",
     "EsealIOError",
     "Finding",
-    "MAX_PICTURE_BYTES",
+    "OfdProvider",
+    "OfdReport",
+    "OfdSignature",
     "PanicError",
     "ParseError",
     "PrivateKey",
     "Report",
     "Result",
+    "RevocationStatus",
     "Seal",
     "SealBuilder",
     "Signature",
     "Signer",
     "SigningError",
+    "Stamp",
+    "TrustPolicy",
     "debug_panic",
     "library_file",
     "library_version",
     "result_message",
     "sign",
     "sign_digest",
+    "sign_ofd",
+    "sign_ofd_file",
+    "sign_with_signer",
+    "sm3",
+    "verify_ofd",
 ]
 
 

@@ -31,6 +31,7 @@ class Result(enum.IntEnum):
     VERSION_MISMATCH = 505
     SIGNATURE_INVALID = 506
     MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507
+    SIGNER_FAILED = 508
 
 
 def result_message(code: int) -> str:
@@ -41,8 +42,11 @@ def result_message(code: int) -> str:
 class EsealError(Exception):
     """An eseal call failed.
 
-    `code` is the C ABI result code (compare it with `Result`), `message` the library's message
-    for that code, and `detail` an optional note from the binding about the value involved.
+    `code` is the C ABI result code (compare it with `Result`) and `message` the library's
+    general message for that code. `detail` is the specific message: for a failed library call,
+    the library's eseal_last_error_message() (such as the structure, field and byte offset of a
+    parse error), and for a check made by the binding, the binding's note about the value
+    involved. str() shows both messages.
     """
 
     code: int
@@ -52,10 +56,11 @@ class EsealError(Exception):
     def __init__(self, code: int, detail: str | None = None) -> None:
         self.code = int(code)
         self.message = result_message(self.code)
-        self.detail = detail
+        self.detail = detail or None
         text = f"{self.message} (eseal result {self.code})"
-        if detail:
-            text = f"{detail}: {text}"
+        # The library's detail for a NULL argument is the general message itself.
+        if self.detail and self.detail != self.message:
+            text = f"{text}: {self.detail}"
         super().__init__(text)
 
     @property
@@ -101,7 +106,8 @@ class EncodeError(EsealError, ValueError):
 
 class SigningError(EsealError):
     """Signing was refused because a verifier would reject the result (codes 500 to 505 and
-    507), or an SM2 signature could not be made (code 506).
+    507), an SM2 signature could not be made or an external signer's does not verify (code
+    506), or an external signer failed (code 508).
     """
 
 
@@ -127,7 +133,25 @@ def error_for(code: int, detail: str | None = None) -> EsealError:
     return cls(code, detail)
 
 
-def check(code: int, detail: str | None = None) -> None:
-    """Raise the exception for `code` unless it is ESEAL_RESULT_OK."""
-    if code != Result.OK:
-        raise error_for(code, detail)
+def last_error_message() -> str:
+    """Return the library's detailed message of the last failed call on this thread.
+
+    The message is empty before the first failure, and a successful call leaves it unchanged.
+    """
+    return c_string(lib.eseal_last_error_message())
+
+
+def check(code: int, context: str | None = None) -> None:
+    """Raise the exception for `code`, the result of the library call just made on this
+    thread, unless it is ESEAL_RESULT_OK.
+
+    The exception's detail is the library's message for that failure, after `context` (such as
+    the file involved) when given. Call check() before any other library call on the thread,
+    because the next failure replaces the message.
+    """
+    if code == Result.OK:
+        return
+    detail = last_error_message()
+    if context:
+        detail = f"{context}: {detail}" if detail else context
+    raise error_for(code, detail)

@@ -17,6 +17,7 @@ from cffi import FFI
 CDEF = """
 #define ESEAL_TIME_NOW -1
 #define ESEAL_MAX_PICTURE_BYTES 8388608
+#define ESEAL_MAX_STAMPS 10000
 
 enum eseal_result {
   ESEAL_RESULT_OK = 0,
@@ -40,6 +41,7 @@ enum eseal_result {
   ESEAL_RESULT_VERSION_MISMATCH = 505,
   ESEAL_RESULT_SIGNATURE_INVALID = 506,
   ESEAL_RESULT_MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507,
+  ESEAL_RESULT_SIGNER_FAILED = 508,
 };
 typedef uint32_t eseal_result;
 
@@ -58,6 +60,17 @@ typedef struct eseal_seal_builder eseal_seal_builder;
 typedef struct eseal_signature eseal_signature;
 typedef struct eseal_signer eseal_signer;
 typedef struct eseal_buffer eseal_buffer;
+typedef struct eseal_trust eseal_trust;
+
+enum eseal_revocation_status {
+  ESEAL_REVOCATION_STATUS_GOOD = 0,
+  ESEAL_REVOCATION_STATUS_REVOKED = 1,
+  ESEAL_REVOCATION_STATUS_UNKNOWN = 2,
+};
+typedef uint32_t eseal_revocation_status;
+
+typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, uint8_t *signature_out);
+typedef uint32_t (*eseal_revocation_callback)(void *context, const uint8_t *cert_der, size_t cert_len, const uint8_t *issuer_der, size_t issuer_len, int64_t unix_time, int64_t *revoked_at_out);
 
 typedef struct eseal_stamp {
   uint32_t page;
@@ -132,6 +145,17 @@ eseal_result eseal_ofd_sign(const uint8_t *data, size_t len, const eseal_seal *s
 eseal_result eseal_ofd_sign_file(const char *input_path, const char *output_path, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list);
 eseal_result eseal_signature_info(const eseal_signature *signature, uint32_t *version_out, int64_t *unix_time_out, const char **property_info_out);
 eseal_result eseal_sm3(const uint8_t *data, size_t len, uint8_t *digest_out);
+eseal_result eseal_ofd_verify_file_with_trust(const char *path, const eseal_trust *trust, eseal_report **report_out);
+eseal_result eseal_private_key_sign_digest(const eseal_private_key *key, const uint8_t *digest, uint8_t *signature_out);
+eseal_result eseal_seal_verify_with_trust(const eseal_seal *seal, int64_t unix_time, const eseal_trust *trust, eseal_report **report_out);
+eseal_result eseal_sign_with_callback(const eseal_seal *seal, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_sign_callback callback, void *context, eseal_signature **signature_out);
+eseal_result eseal_signature_verify_with_trust(const eseal_signature *signature, const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
+eseal_result eseal_trust_add_certificates(eseal_trust *trust, const uint8_t *data, size_t len);
+eseal_result eseal_trust_add_crl(eseal_trust *trust, const uint8_t *data, size_t len);
+eseal_result eseal_trust_add_seal_revocation_list(eseal_trust *trust, const uint8_t *data, size_t len);
+eseal_result eseal_trust_new(eseal_trust **trust_out);
+eseal_result eseal_trust_set_revocation_callback(eseal_trust *trust, eseal_revocation_callback callback, void *context);
+void eseal_trust_free(eseal_trust *trust);
 """
 
 LIBRARY_ENVIRONMENT_VARIABLE = "ESEAL_LIBRARY"

@@ -6,7 +6,14 @@ import datetime as _dt
 
 from ._errors import check
 from ._ffi import ffi, lib
-from ._handle import BytesLike, Handle, byte_buffer, datetime_from_unix, text_from_c
+from ._handle import (
+    BytesLike,
+    Handle,
+    byte_buffer,
+    datetime_from_unix,
+    digest_buffer,
+    text_from_c,
+)
 
 
 class PrivateKey(Handle):
@@ -37,6 +44,18 @@ class PrivateKey(Handle):
         key_out = ffi.new("eseal_private_key **")
         check(lib.eseal_private_key_generate(key_out))
         return cls._from_pointer(key_out[0])
+
+    def sign_digest(self, digest: BytesLike) -> bytes:
+        """Sign a 32-byte prehashed value e = SM3(Z || M) and return r || s, 64 bytes.
+
+        This is what an external signer does for eseal.sign_with_signer(), so the bound
+        method `key.sign_digest` can stand in for a USB key or HSM in tests. `digest` is e, not
+        the SM3 digest of the data that eseal.sign_digest() takes.
+        """
+        buffer = digest_buffer(digest, "digest")
+        signature_out = ffi.new("uint8_t[64]")
+        check(lib.eseal_private_key_sign_digest(self._pointer(), buffer, signature_out))
+        return bytes(ffi.buffer(signature_out))
 
 
 class Certificate(Handle):

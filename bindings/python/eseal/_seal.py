@@ -22,6 +22,7 @@ from ._handle import (
 )
 from ._keys import Certificate, PrivateKey
 from ._report import Report
+from ._trust import TrustPolicy, trust_pointer
 
 MAX_PICTURE_BYTES: int = int(lib.ESEAL_MAX_PICTURE_BYTES)
 """Largest seal picture, in bytes, that SealBuilder.picture() accepts."""
@@ -76,13 +77,18 @@ class Seal(Handle):
         """The seal name."""
         return self._info()[2]
 
-    def verify(self, at: _dt.datetime | None = None) -> Report:
+    def verify(self, at: _dt.datetime | None = None, *, trust: TrustPolicy | None = None) -> Report:
         """Verify the seal on its own: its format, the maker's signature, and its validity and
         the maker certificate's validity at `at`. A naive datetime is UTC, and None means now.
+
+        With a `trust` policy, the maker certificate's chain, key usage and revocation at `at`
+        are checked too, and the seal against the policy's revocation lists.
         """
         seconds = unix_seconds_or_now(at, "at")
+        seal_ptr = self._pointer()
         report_out = ffi.new("eseal_report **")
-        check(lib.eseal_seal_verify(self._pointer(), seconds, report_out))
+        with trust_pointer(trust) as trust_ptr:
+            check(lib.eseal_seal_verify_with_trust(seal_ptr, seconds, trust_ptr, report_out))
         return Report._take(report_out[0])
 
 
@@ -149,7 +155,8 @@ class SealBuilder(Handle):
         when `by_digest` is true (certListType 2). Each call adds one signer.
 
         A seal lists either certificates or digests, so mixing both raises ArgumentError
-        (code 101). The library itself would drop the signers added before the switch.
+        (code 101) here. The library would reject the mix only later, in sign(), with
+        EncodeError (code 401).
         """
         by_digest = bool(by_digest)
         if self._signers_by_digest is not None and self._signers_by_digest != by_digest:
@@ -167,8 +174,8 @@ class SealBuilder(Handle):
         """Sign the seal with the maker's key and certificate and return it.
 
         Raises EncodeError (code 401) when the validity, the picture or a signer is missing,
-        the esID is empty or not ASCII, or the name is empty. Raises CryptoMaterialError
-        (code 300) when the key does not belong to the certificate.
+        the esID is empty or not ASCII, or the name is empty. Raises SigningError (code 504)
+        when the key does not belong to the certificate.
         """
         key_ptr = handle_pointer(maker_key, PrivateKey, "maker_key")
         cert_ptr = handle_pointer(maker_cert, Certificate, "maker_cert")

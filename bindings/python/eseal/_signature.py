@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any, Callable
 
-from ._errors import check
+from ._errors import Result, check, error_for, last_error_message
 from ._ffi import ffi, lib
 from ._handle import (
     BytesLike,
     Handle,
     byte_buffer,
+    datetime_from_unix,
     digest_buffer,
     handle_pointer,
     optional_c_text,
+    text_from_c,
     unix_seconds_or_now,
 )
 from ._keys import Certificate, PrivateKey
 from ._report import Report
 from ._seal import Seal
+from ._trust import TrustPolicy, trust_pointer
+
+SIGNATURE_VALUE_LENGTH = 64
+"""Length of an SM2 signature value r || s, in bytes, as an external signer returns it."""
 
 
 class Signature(Handle):
@@ -50,20 +57,57 @@ class Signature(Handle):
         check(lib.eseal_signature_der(self._pointer(), data, length))
         return bytes(ffi.buffer(data[0], length[0]))
 
-    def verify(self, data: BytesLike | None = None) -> Report:
+    def _info(self) -> tuple[int, int, str]:
+        version = ffi.new("uint32_t *")
+        seconds = ffi.new("int64_t *")
+        property_info = ffi.new("const char **")
+        check(lib.eseal_signature_info(self._pointer(), version, seconds, property_info))
+        return int(version[0]), int(seconds[0]), text_from_c(property_info[0])
+
+    @property
+    def version(self) -> int:
+        """The signature version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020) or 5."""
+        return self._info()[0]
+
+    @property
+    def signing_time(self) -> _dt.datetime:
+        """The signing time (TBS_Sign.timeInfo) in UTC. It is the signer's own claim."""
+        return datetime_from_unix(self._info()[1])
+
+    @property
+    def property_info(self) -> str:
+        """TBS_Sign.propertyInfo, usually the path of the signed file in an OFD package.
+
+        NOTE: the library drops NUL characters from the text, because it returns a C string.
+        """
+        return self._info()[2]
+
+    def verify(self, data: BytesLike | None = None, *, trust: TrustPolicy | None = None) -> Report:
         """Verify the signature: the signer's signature, the seal inside it at the signing time,
         and, when `data` is given, its dataHash against SM3(data).
 
         With `data` None the dataHash check is reported as not checked. b"" is empty data.
+        With a `trust` policy, the certificate chains, key usage and revocation of the signer
+        and the seal maker are checked too, and the seal against the policy's revocation lists.
         """
         buffer = ffi.NULL if data is None else byte_buffer(data, "data")
         length = 0 if data is None else len(buffer)
+        signature_ptr = self._pointer()
         report_out = ffi.new("eseal_report **")
-        check(lib.eseal_signature_verify(self._pointer(), buffer, length, report_out))
+        with trust_pointer(trust) as trust_ptr:
+            check(
+                lib.eseal_signature_verify_with_trust(
+                    signature_ptr, buffer, length, trust_ptr, report_out
+                )
+            )
         return Report._take(report_out[0])
 
     def verify_digest(self, digest: BytesLike) -> Report:
-        """Verify the signature as verify() does, given the 32-byte SM3 digest of the data."""
+        """Verify the signature as verify() does, given the 32-byte SM3 digest of the data.
+
+        NOTE: the C ABI verifies a digest only without a trust policy, so chains and
+        revocation are reported as not checked here. Pass the data to verify() for those.
+        """
         buffer = digest_buffer(digest, "digest")
         report_out = ffi.new("eseal_report **")
         check(lib.eseal_signature_verify_digest(self._pointer(), buffer, report_out))
@@ -118,6 +162,93 @@ def sign_digest(
     signature_out = ffi.new("eseal_signature **")
     check(lib.eseal_sign_digest(seal_ptr, key_ptr, cert_ptr, seconds, info, buffer, signature_out))
     return Signature._from_pointer(signature_out[0])
+
+
+ExternalSigner = Callable[[bytes], BytesLike]
+"""A callable(digest) that signs the 32-byte e = SM3(Z || M) and returns r || s, 64 bytes."""
+
+
+def sign_with_signer(
+    seal: Seal,
+    cert: Certificate,
+    data: BytesLike,
+    signer: ExternalSigner,
+    time: _dt.datetime | None = None,
+    property_info: str | None = None,
+) -> Signature:
+    """Sign `data` as sign() does, with the SM2 signature made by an external signer, such as
+    a USB key (SKF), an HSM (SDF) or a seal server, that contains the private key of `cert`.
+
+    The library computes Z from the certificate's public key and e = SM3(Z || M), and calls
+    `signer(e)` once with the 32 bytes of e. The signer returns the signature r || s as 64
+    bytes, big-endian, and the library verifies it against `cert` before returning the
+    signature. `PrivateKey.sign_digest` is a software signer for tests.
+
+    Raises SigningError with code 506 (SIGNATURE_INVALID) when the returned signature does not
+    verify, and with code 508 (SIGNER_FAILED) when the signer raises an exception or returns
+    something other than 64 bytes. The signer's exception is the error's __cause__, except that
+    KeyboardInterrupt and other exceptions that are not an Exception are raised as they are.
+    Signing is refused as sign() refuses it before the signer is called.
+    """
+    seal_ptr = handle_pointer(seal, Seal, "seal")
+    cert_ptr = handle_pointer(cert, Certificate, "cert")
+    if not callable(signer):
+        raise TypeError(f"signer must be callable, not {type(signer).__name__}")
+    seconds = unix_seconds_or_now(time, "time")
+    info = optional_c_text(property_info, "property_info")
+    buffer = byte_buffer(data, "data")
+
+    failures: list[BaseException] = []
+
+    def sign_callback(_context: Any, digest: Any, signature_out: Any) -> int:
+        # An exception must not cross the C library, so it is kept and raised after the call.
+        try:
+            value = signature_value(signer(bytes(ffi.buffer(digest, 32))))
+        except BaseException as error:  # noqa: BLE001 (raised again after the C call)
+            failures.append(error)
+            return int(Result.SIGNER_FAILED)
+        ffi.memmove(signature_out, value, SIGNATURE_VALUE_LENGTH)
+        return int(Result.OK)
+
+    callback = ffi.callback("eseal_sign_callback", sign_callback, error=int(Result.SIGNER_FAILED))
+    signature_out = ffi.new("eseal_signature **")
+    code = lib.eseal_sign_with_callback(
+        seal_ptr, cert_ptr, seconds, info, buffer, len(buffer), callback, ffi.NULL, signature_out
+    )
+    if code != Result.OK and failures:
+        detail = last_error_message()
+        failure = failures[0]
+        if not isinstance(failure, Exception):
+            raise failure
+        raise error_for(
+            code, f"{detail}: the signer raised {type(failure).__name__}: {failure}"
+        ) from failure
+    check(code)
+    return Signature._from_pointer(signature_out[0])
+
+
+def signature_value(value: object) -> bytes:
+    """Check what an external signer returned: 64 bytes r || s."""
+    if isinstance(value, str) or value is None:
+        raise TypeError(
+            f"the signer must return {SIGNATURE_VALUE_LENGTH} bytes r || s, "
+            f"not {type(value).__name__}"
+        )
+    raw = bytes(memoryview(value))  # type: ignore[arg-type]
+    if len(raw) != SIGNATURE_VALUE_LENGTH:
+        raise ValueError(
+            f"the signer returned {len(raw)} bytes; an SM2 signature r || s has "
+            f"{SIGNATURE_VALUE_LENGTH}"
+        )
+    return raw
+
+
+def sm3(data: BytesLike) -> bytes:
+    """Compute the 32-byte SM3 digest of `data`, as sign_digest() and verify_digest() expect."""
+    buffer = byte_buffer(data, "data")
+    digest = ffi.new("uint8_t[32]")
+    check(lib.eseal_sm3(buffer, len(buffer), digest))
+    return bytes(ffi.buffer(digest))
 
 
 class Signer(Handle):

@@ -49,21 +49,33 @@ def seal_file_names() -> list[str]:
     return sorted(entry.name for entry in folder.glob("*.esl"))
 
 
+def ofd_file_names() -> list[str]:
+    """Return the .ofd file names under vectors/ofd, or a marker that fails when absent."""
+    folder = VECTORS_DIR / "ofd"
+    if not folder.is_dir():
+        return [MISSING_VECTORS_ID]
+    return sorted(entry.name for entry in folder.glob("*.ofd"))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "signature_folder" in metafunc.fixturenames:
         metafunc.parametrize("signature_folder", signature_folder_names())
     if "seal_file" in metafunc.fixturenames:
         metafunc.parametrize("seal_file", seal_file_names())
+    if "ofd_file" in metafunc.fixturenames:
+        metafunc.parametrize("ofd_file", ofd_file_names())
 
 
 @pytest.fixture(scope="session")
 def vectors() -> Path:
-    """Return the vectors folder, or fail the test when keys/, seals/ or signatures/ is missing."""
-    for sub in ("keys", "seals", "signatures"):
+    """Return the vectors folder, or fail the test when keys/, ofd/, seals/ or signatures/ is
+    missing.
+    """
+    for sub in ("keys", "ofd", "seals", "signatures"):
         if not (VECTORS_DIR / sub).is_dir():
             pytest.fail(
-                f"test vectors not found: {VECTORS_DIR / sub} does not exist. "
-                "Set ESEAL_VECTORS to the folder that contains keys/, seals/ and signatures/."
+                f"test vectors not found: {VECTORS_DIR / sub} does not exist. Set "
+                "ESEAL_VECTORS to the folder that contains keys/, ofd/, seals/ and signatures/."
             )
     return VECTORS_DIR
 
@@ -85,6 +97,10 @@ def read_key(vectors: Path, name: str) -> eseal.PrivateKey:
 
 def read_cert(vectors: Path, name: str) -> eseal.Certificate:
     return eseal.Certificate.from_bytes((vectors / "keys" / name).read_bytes())
+
+
+def read_seal(vectors: Path, name: str) -> eseal.Seal:
+    return eseal.Seal.from_der((vectors / "seals" / name).read_bytes())
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from conftest import REPOSITORY_ROOT
 
 import eseal
 from eseal import _ffi
+from eseal._errors import error_for, last_error_message
 from eseal._ffi import ffi, lib
 
 HEADER = REPOSITORY_ROOT / "include" / "eseal.h"
@@ -68,7 +71,11 @@ def test_cdef_defines_match_header() -> None:
             # The values are integer expressions, evaluated after dropping the C cast.
             header[name] = eval(value.replace("(int64_t)", ""), {})
 
-    assert header == {"ESEAL_TIME_NOW": -1, "ESEAL_MAX_PICTURE_BYTES": 8 * 1024 * 1024}
+    assert header == {
+        "ESEAL_TIME_NOW": -1,
+        "ESEAL_MAX_STAMPS": 10_000,
+        "ESEAL_MAX_PICTURE_BYTES": 8 * 1024 * 1024,
+    }
     for name, value in header.items():
         assert getattr(lib, name) == value, name
     assert eseal.MAX_PICTURE_BYTES == header["ESEAL_MAX_PICTURE_BYTES"]
@@ -108,14 +115,106 @@ def test_error_classes_by_family() -> None:
     }
     for code, cls in cases.items():
         with pytest.raises(cls) as raised:
-            eseal.check(code)
+            raise error_for(code)
         assert type(raised.value) is cls
         assert raised.value.code == code
         assert raised.value.message == eseal.result_message(code)
+        assert raised.value.detail is None
 
 
 def test_ok_does_not_raise() -> None:
     eseal.check(0)
+
+
+def test_parse_error_detail_names_byte_offset(vectors: Path) -> None:
+    der = (vectors / "seals" / "UserV4.esl").read_bytes()
+
+    for data in (b"garbage", der[:100], b"\x30\x03\x02\x01"):
+        with pytest.raises(eseal.ParseError) as raised:
+            eseal.Seal.from_der(data)
+        error = raised.value
+        assert error.code == 200
+        assert error.detail is not None
+        assert "byte offset" in error.detail
+        assert error.detail in str(error)
+        assert error.message in str(error)
+        assert "eseal result 200" in str(error)
+
+
+def test_error_detail_of_each_family() -> None:
+    cases: list[tuple[Callable[[], object], int, str]] = [
+        (lambda: eseal.PrivateKey.from_bytes(b"not a key"), 300, "key"),
+        (lambda: eseal.Certificate.from_bytes(b"not a certificate"), 301, "certificate"),
+        (lambda: eseal.Signature.from_der(b"\x04\x00"), 200, "SES_Signature"),
+        (lambda: eseal.verify_ofd(b"not a zip"), 201, "ZIP"),
+    ]
+    for call, code, word in cases:
+        with pytest.raises(eseal.EsealError) as raised:
+            call()
+        assert raised.value.code == code
+        assert raised.value.detail is not None
+        assert word in raised.value.detail, raised.value.detail
+        assert raised.value.detail != raised.value.message
+
+
+def test_error_detail_of_panic() -> None:
+    with pytest.raises(eseal.PanicError) as raised:
+        eseal.debug_panic()
+
+    assert raised.value.detail is not None
+    assert "panic" in raised.value.detail
+
+
+def test_error_detail_of_binding_check(vectors: Path) -> None:
+    seal = eseal.Seal.from_der((vectors / "seals" / "UserV4.esl").read_bytes())
+    seal.close()
+
+    with pytest.raises(eseal.ArgumentError) as raised:
+        seal.verify()
+
+    assert raised.value.detail == "this Seal is closed"
+    assert str(raised.value) == (
+        f"{eseal.result_message(100)} (eseal result 100): this Seal is closed"
+    )
+
+
+def test_error_detail_not_repeated() -> None:
+    # The library's detail for a NULL argument is the general message itself.
+    error = error_for(100, eseal.result_message(100))
+
+    assert str(error) == f"{eseal.result_message(100)} (eseal result 100)"
+
+
+def test_last_error_message_per_thread() -> None:
+    with pytest.raises(eseal.ParseError):
+        eseal.Seal.from_der(b"garbage")
+    main_thread_message = last_error_message()
+    other_thread_messages: list[str] = []
+
+    def fail_in_other_thread() -> None:
+        try:
+            eseal.PrivateKey.from_bytes(b"not a key")
+        except eseal.CryptoMaterialError:
+            other_thread_messages.append(last_error_message())
+
+    thread = threading.Thread(target=fail_in_other_thread)
+    thread.start()
+    thread.join()
+
+    assert "byte offset" in main_thread_message
+    assert len(other_thread_messages) == 1
+    assert "key" in other_thread_messages[0]
+    assert last_error_message() == main_thread_message
+
+
+def test_last_error_message_kept_by_success(vectors: Path) -> None:
+    with pytest.raises(eseal.ParseError):
+        eseal.Seal.from_der(b"garbage")
+    before = last_error_message()
+
+    eseal.Seal.from_der((vectors / "seals" / "UserV4.esl").read_bytes())
+
+    assert last_error_message() == before
 
 
 def test_unknown_code_has_no_result_member() -> None:
@@ -177,6 +276,10 @@ def test_null_handles_rejected_by_library() -> None:
     assert lib.eseal_private_key_generate(ffi.NULL) == 100
     assert lib.eseal_signer_update(ffi.NULL, ffi.NULL, 0) == 100
     assert lib.eseal_seal_builder_new(ffi.NULL, b"name", ffi.new("eseal_seal_builder **")) == 100
+    assert lib.eseal_signature_info(ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL) == 100
+    assert lib.eseal_buffer_data(ffi.NULL, ffi.new("const uint8_t **"), ffi.new("size_t *")) == 100
+    assert lib.eseal_ofd_verify_file(ffi.NULL, out) == 100
+    assert lib.eseal_sm3(b"abc", 3, ffi.NULL) == 100
 
 
 def test_null_data_with_length_rejected_by_library() -> None:
@@ -184,6 +287,8 @@ def test_null_data_with_length_rejected_by_library() -> None:
 
     assert lib.eseal_signature_from_der(ffi.NULL, 10, out) == 100
     assert out[0] == ffi.NULL
+    assert lib.eseal_ofd_verify(ffi.NULL, 10, ffi.new("eseal_report **")) == 100
+    assert lib.eseal_sm3(ffi.NULL, 10, ffi.new("uint8_t[32]")) == 100
 
 
 def test_free_functions_accept_null() -> None:
@@ -194,6 +299,7 @@ def test_free_functions_accept_null() -> None:
     lib.eseal_seal_builder_free(ffi.NULL)
     lib.eseal_signature_free(ffi.NULL)
     lib.eseal_signer_free(ffi.NULL)
+    lib.eseal_buffer_free(ffi.NULL)
 
 
 def test_report_json_copy_and_length(vectors: Path) -> None:

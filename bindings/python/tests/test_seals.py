@@ -256,9 +256,39 @@ def test_builder_missing_field(
 def test_builder_maker_key_mismatch(
     user_key: eseal.PrivateKey, maker_cert: eseal.Certificate, user_cert: eseal.Certificate
 ) -> None:
-    with pytest.raises(eseal.EsealError) as raised:
+    with pytest.raises(eseal.SigningError) as raised:
         make_builder(user_cert).sign(user_key, maker_cert)
     assert raised.value.code == eseal.Result.KEY_CERTIFICATE_MISMATCH
+    assert raised.value.detail
+
+
+def test_builder_mixed_signer_kinds_in_library(
+    vectors: Path,
+    maker_key: eseal.PrivateKey,
+    maker_cert: eseal.Certificate,
+    user_cert: eseal.Certificate,
+) -> None:
+    # The binding rejects the mix in add_signer(), so the library's own check is called here
+    # through the C ABI.
+    from eseal._errors import check
+    from eseal._ffi import ffi, lib
+
+    builder = make_builder(user_cert)
+    other_cert = read_cert(vectors, "sign_cert.pem")
+    builder_ptr = builder._pointer()
+    assert lib.eseal_seal_builder_add_signer(builder_ptr, other_cert._pointer(), True) == 0
+    seal_out = ffi.new("eseal_seal **")
+
+    with pytest.raises(eseal.EncodeError) as raised:
+        check(
+            lib.eseal_seal_builder_sign(
+                builder_ptr, maker_key._pointer(), maker_cert._pointer(), seal_out
+            )
+        )
+
+    assert raised.value.code == 401
+    assert raised.value.detail
+    assert seal_out[0] == ffi.NULL
 
 
 def test_builder_v1_rejects_digest_list(

@@ -61,6 +61,68 @@ def test_signature_report_content(signature: eseal.Signature) -> None:
     assert report.findings == []
 
 
+def test_signature_info(signature: eseal.Signature) -> None:
+    assert signature.version == 4
+    assert signature.signing_time == SIGNING_TIME
+    assert signature.signing_time.tzinfo is UTC
+    assert signature.property_info == "/Doc_0/Signs/Sign_0/Signature.xml"
+
+
+def test_signature_info_defaults(
+    seal: eseal.Seal, user_key: eseal.PrivateKey, user_cert: eseal.Certificate
+) -> None:
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    signed = eseal.sign(
+        seal, user_key, user_cert, DOCUMENT, dt.datetime(2021, 6, 1, 16, 0, 30, 999999, beijing)
+    )
+
+    assert signed.property_info == ""
+    # Converted to UTC and rounded down to whole seconds.
+    assert signed.signing_time == dt.datetime(2021, 6, 1, 8, 0, 30, tzinfo=UTC)
+
+
+def test_signature_info_after_close(signature: eseal.Signature) -> None:
+    copy = eseal.Signature.from_der(signature.der)
+    copy.close()
+
+    with pytest.raises(eseal.ArgumentError):
+        _ = copy.version
+    with pytest.raises(eseal.ArgumentError):
+        _ = copy.signing_time
+
+
+def test_sm3_known_digests() -> None:
+    # The two examples of GB/T 32905-2016, and the empty input, as OpenSSL 3.0 computes them.
+    assert eseal.sm3(b"abc") == SM3_ABC
+    assert eseal.sm3(b"abcd" * 16) == bytes.fromhex(
+        "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+    )
+    assert eseal.sm3(b"") == bytes.fromhex(
+        "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
+    )
+
+
+def test_sm3_accepts_buffers() -> None:
+    assert eseal.sm3(bytearray(b"abc")) == SM3_ABC
+    assert eseal.sm3(memoryview(b"xabcx")[1:4]) == SM3_ABC
+    assert len(eseal.sm3(DOCUMENT)) == 32
+    with pytest.raises(TypeError):
+        eseal.sm3("abc")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        eseal.sm3(None)  # type: ignore[arg-type]
+
+
+def test_sm3_with_digest_signing(
+    seal: eseal.Seal, user_key: eseal.PrivateKey, user_cert: eseal.Certificate
+) -> None:
+    digest = eseal.sm3(DOCUMENT)
+    from_digest = eseal.sign_digest(seal, user_key, user_cert, digest, SIGNING_TIME)
+    from_data = eseal.sign(seal, user_key, user_cert, DOCUMENT, SIGNING_TIME)
+
+    assert tbs_sign(from_digest) == tbs_sign(from_data)
+    assert from_data.verify_digest(digest).valid
+
+
 def test_check_messages_in_both_languages(signature: eseal.Signature) -> None:
     for check in signature.verify(DOCUMENT).checks:
         assert check.message, check.name
@@ -185,6 +247,8 @@ def test_streamed_signing_each_version(
     assert tbs_sign(streamed) == tbs_sign(one_shot)
     assert streamed.verify(DOCUMENT).valid
     assert streamed.verify(DOCUMENT).as_dict()["signatures"][0]["version"] == version
+    assert streamed.version == version
+    assert one_shot.version == version
 
 
 def test_signature_json_matches_cli(signature: eseal.Signature, cli: Path, tmp_path: Path) -> None:
@@ -319,6 +383,8 @@ def test_sign_wrong_key_refused(
     assert raised.value.code == 504
     assert raised.value.result is eseal.Result.KEY_CERTIFICATE_MISMATCH
     assert raised.value.message == eseal.result_message(504)
+    assert raised.value.detail
+    assert raised.value.detail in str(raised.value)
 
 
 def test_sign_signer_not_in_cert_list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -104,6 +105,31 @@ def test_signature_folder_report_fields(vectors: Path, signature_folder: str) ->
     assert [finding["message"] for finding in entry["findings"]] == [
         f.message for f in report.findings
     ]
+
+
+def test_signature_folder_info_matches_json(vectors: Path, signature_folder: str) -> None:
+    signed_value, _ = signature_paths(vectors, signature_folder)
+    signature = eseal.Signature.from_der(signed_value.read_bytes())
+    entry = signature.verify().as_dict()["signatures"][0]
+
+    assert signature.version == entry["version"]
+    assert signature.signing_time.strftime("%Y-%m-%dT%H:%M:%SZ") == entry["signing_time"]
+    assert signature.property_info == entry["property_info"]
+
+
+def test_signature_info_values(vectors: Path) -> None:
+    cases = {
+        "koal-0949ab5880fe": (4, dt.datetime(2024, 2, 6, 7, 6, 18), "Sign_0"),
+        "dianju-c9ca0b828683": (4, dt.datetime(2022, 5, 25, 17, 28, 44), "Sign_1"),
+        "ofdrw-v5-zero-hash": (5, dt.datetime(2026, 4, 24, 8, 53, 26), "Sign_0"),
+    }
+    for folder, (version, when, sign_folder) in cases.items():
+        signed_value, _ = signature_paths(vectors, folder)
+        signature = eseal.Signature.from_der(signed_value.read_bytes())
+
+        assert signature.version == version, folder
+        assert signature.signing_time == when.replace(tzinfo=dt.timezone.utc), folder
+        assert signature.property_info == f"/Doc_0/Signs/{sign_folder}/Signature.xml", folder
 
 
 def test_zero_hash_folders_verify_digest(vectors: Path) -> None:

@@ -15,6 +15,22 @@ public enum CheckStatus {
         this.code = code;
     }
 
+    /** Returns the name used in the report JSON, such as {@code not_checked}. */
+    String jsonName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static CheckStatus fromJsonName(String name) {
+        for (CheckStatus status : values()) {
+            if (status.jsonName().equals(name)) {
+                return status;
+            }
+        }
+        throw new IllegalStateException(
+                "eseal's report JSON has the unknown check status \"" + name
+                        + "\"; the native library is newer than this Java binding");
+    }
+
     /** Returns the C value, such as 1 for {@code ESEAL_CHECK_STATUS_FAILED}. */
     public int code() {
         return code;

@@ -1,10 +1,14 @@
 package cn.eseal;
 
 import static cn.eseal.NativeCalls.check;
+import static cn.eseal.NativeCalls.copyToNative;
 import static cn.eseal.NativeCalls.lib;
 import static cn.eseal.NativeCalls.readString;
+import static cn.eseal.NativeCalls.size;
 
+import com.sun.jna.Memory;
 import java.io.File;
+import java.util.Objects;
 
 /**
  * Library-wide functions of the eseal binding.
@@ -30,6 +34,24 @@ public final class Eseal {
      */
     public static File libraryFile() {
         return LibraryLoader.file();
+    }
+
+    /**
+     * Computes the SM3 digest (GB/T 32905-2016) of {@code data}, which the JDK cannot. The
+     * result is what {@link Signer#signDigest} and {@link Signature#verifyDigest} take.
+     *
+     * <p>The C ABI hashes one array in one call, so the whole data must be in memory; to sign
+     * a large stream, use {@link Signer#update(java.io.InputStream)} instead.
+     *
+     * @return the 32-byte digest
+     */
+    public static byte[] sm3(byte[] data) {
+        Objects.requireNonNull(data, "data must not be null");
+        try (Memory input = copyToNative(data);
+                Memory digest = new Memory(Signature.SM3_DIGEST_LENGTH)) {
+            check(lib().eseal_sm3(input, size(data.length), digest), "eseal_sm3");
+            return digest.getByteArray(0, Signature.SM3_DIGEST_LENGTH);
+        }
     }
 
     /**

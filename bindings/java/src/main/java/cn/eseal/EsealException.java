@@ -1,8 +1,10 @@
 package cn.eseal;
 
 /**
- * A failed eseal call. {@link #code()} is the C ABI's {@code eseal_result} value, and the message
- * names the C function and the text of {@code eseal_result_message}.
+ * A failed eseal call. {@link #code()} is the C ABI's {@code eseal_result} value and
+ * {@link #detail()} the library's detailed message, such as the structure, field and byte offset
+ * of a parse error. The exception message names the C function, the text of
+ * {@code eseal_result_message}, the code and the detail.
  *
  * <p>Arguments that Java can check before the call fail with the usual Java exceptions instead:
  * {@link NullPointerException} for a null argument that is required,
@@ -57,14 +59,36 @@ public final class EsealException extends RuntimeException {
     public static final int SIGNATURE_INVALID = 506;
     /** Signing refused: the seal maker's certificate is not valid at the signing time. */
     public static final int MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507;
+    /** An external signer reported a failure. */
+    public static final int SIGNER_FAILED = 508;
 
     private final int code;
     private final String function;
+    private final String detail;
 
-    EsealException(int code, String function) {
-        super(function + " failed: " + describe(code) + " (code " + code + ")");
+    /**
+     * Creates the exception of a failed call.
+     *
+     * @param detail the text of {@code eseal_last_error_message} read right after the call; an
+     *     empty text is replaced by the result code's message
+     */
+    EsealException(int code, String function, String detail) {
+        this(code, function, describe(code), detail);
+    }
+
+    private EsealException(int code, String function, String codeMessage, String detail) {
+        super(message(code, function, codeMessage, detail));
         this.code = code;
         this.function = function;
+        this.detail = detail == null || detail.isEmpty() ? codeMessage : detail;
+    }
+
+    private static String message(int code, String function, String codeMessage, String detail) {
+        String message = function + " failed: " + codeMessage + " (code " + code + ")";
+        if (detail == null || detail.isEmpty() || detail.equals(codeMessage)) {
+            return message;
+        }
+        return message + ": " + detail;
     }
 
     /** Returns the {@code eseal_result} code, such as {@link #PARSE_ERROR}. */
@@ -75,6 +99,16 @@ public final class EsealException extends RuntimeException {
     /** Returns the name of the C function that failed, such as {@code eseal_sign}. */
     public String function() {
         return function;
+    }
+
+    /**
+     * Returns the library's detailed English message of the failure, such as
+     * {@code page 9 does not exist; the document has 5 pages} or the structure, field and byte
+     * offset of a parse error. Where the library gives no further detail, this is the result
+     * code's message.
+     */
+    public String detail() {
+        return detail;
     }
 
     /** Returns the English text of {@code eseal_result_message} for a result code. */

@@ -1,5 +1,7 @@
 package cn.eseal;
 
+import cn.eseal.internal.RevocationCallback;
+import cn.eseal.internal.SignCallback;
 import cn.eseal.internal.SizeT;
 import cn.eseal.internal.SizeTByReference;
 import com.sun.jna.Library;
@@ -16,9 +18,13 @@ import com.sun.jna.ptr.PointerByReference;
  * {@code int}; {@code int64_t} is {@code long}; {@code bool} is {@code byte} because C
  * {@code bool} is one byte and JNA maps Java {@code boolean} to a four-byte int; input strings
  * are NUL-terminated UTF-8 {@code byte[]}; input bytes are {@link Pointer}s to native memory, so
- * that empty data is a non-NULL pointer with length 0.
+ * that empty data is a non-NULL pointer with length 0; an {@code eseal_stamp} array is a
+ * {@link Pointer} to native memory laid out by {@link cn.eseal.internal.StampStruct}; the
+ * callback types are {@link RevocationCallback} and {@link SignCallback}.
  */
 interface EsealNative extends Library {
+    Pointer eseal_last_error_message();
+
     int eseal_debug_panic();
 
     int eseal_private_key_from_bytes(Pointer data, SizeT len, PointerByReference keyOut);
@@ -39,6 +45,37 @@ interface EsealNative extends Library {
             Pointer cert, LongByReference notBeforeOut, LongByReference notAfterOut);
 
     void eseal_certificate_free(Pointer cert);
+
+    int eseal_buffer_data(Pointer buffer, PointerByReference dataOut, SizeTByReference lenOut);
+
+    void eseal_buffer_free(Pointer buffer);
+
+    int eseal_ofd_verify(Pointer data, SizeT len, PointerByReference reportOut);
+
+    int eseal_ofd_verify_file(byte[] path, PointerByReference reportOut);
+
+    int eseal_ofd_sign(
+            Pointer data,
+            SizeT len,
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            Pointer stamps,
+            SizeT stampCount,
+            byte protectSignatureList,
+            PointerByReference signedOut);
+
+    int eseal_ofd_sign_file(
+            byte[] inputPath,
+            byte[] outputPath,
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            Pointer stamps,
+            SizeT stampCount,
+            byte protectSignatureList);
 
     int eseal_report_valid(Pointer report, ByteByReference validOut);
 
@@ -107,6 +144,14 @@ interface EsealNative extends Library {
 
     int eseal_signature_der(Pointer signature, PointerByReference derOut, SizeTByReference lenOut);
 
+    int eseal_signature_info(
+            Pointer signature,
+            IntByReference versionOut,
+            LongByReference unixTimeOut,
+            PointerByReference propertyInfoOut);
+
+    int eseal_sm3(Pointer data, SizeT len, Pointer digestOut);
+
     int eseal_signature_verify(
             Pointer signature, Pointer data, SizeT len, PointerByReference reportOut);
 
@@ -146,4 +191,38 @@ interface EsealNative extends Library {
     int eseal_signer_finish(Pointer signer, Pointer key, PointerByReference signatureOut);
 
     void eseal_signer_free(Pointer signer);
+
+    int eseal_sign_with_callback(
+            Pointer seal,
+            Pointer cert,
+            long unixTime,
+            byte[] propertyInfo,
+            Pointer data,
+            SizeT len,
+            SignCallback callback,
+            Pointer context,
+            PointerByReference signatureOut);
+
+    int eseal_private_key_sign_digest(Pointer key, Pointer digest, Pointer signatureOut);
+
+    int eseal_trust_new(PointerByReference trustOut);
+
+    int eseal_trust_add_certificates(Pointer trust, Pointer data, SizeT len);
+
+    int eseal_trust_add_crl(Pointer trust, Pointer data, SizeT len);
+
+    int eseal_trust_add_seal_revocation_list(Pointer trust, Pointer data, SizeT len);
+
+    int eseal_trust_set_revocation_callback(
+            Pointer trust, RevocationCallback callback, Pointer context);
+
+    void eseal_trust_free(Pointer trust);
+
+    int eseal_signature_verify_with_trust(
+            Pointer signature, Pointer data, SizeT len, Pointer trust, PointerByReference reportOut);
+
+    int eseal_seal_verify_with_trust(
+            Pointer seal, long unixTime, Pointer trust, PointerByReference reportOut);
+
+    int eseal_ofd_verify_file_with_trust(byte[] path, Pointer trust, PointerByReference reportOut);
 }

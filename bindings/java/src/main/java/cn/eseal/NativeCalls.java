@@ -23,11 +23,21 @@ final class NativeCalls {
         return LibraryLoader.get();
     }
 
-    /** Throws {@link EsealException} unless {@code code} is {@code ESEAL_RESULT_OK}. */
+    /**
+     * Throws {@link EsealException} unless {@code code} is {@code ESEAL_RESULT_OK}. Call it right
+     * after the C call, on the same thread and before any other eseal call, because the
+     * library keeps the detailed message of the last failure per thread.
+     */
     static void check(int code, String function) {
         if (code != EsealException.OK) {
-            throw new EsealException(code, function);
+            throw new EsealException(code, function, lastErrorMessage());
         }
+    }
+
+    /** Reads {@code eseal_last_error_message}: empty when no call on this thread has failed. */
+    static String lastErrorMessage() {
+        Pointer message = lib().eseal_last_error_message();
+        return message == null ? "" : message.getString(0, "UTF-8");
     }
 
     /**

@@ -14,6 +14,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * handle, so closing a handle that another thread is using cannot free memory under it. Calls
  * made after {@code close()} throw {@link IllegalStateException}.
  *
+ * <p>A thread that holds a shared lease cannot take an exclusive one or close the handle: that
+ * throws {@link IllegalStateException} instead of waiting forever for itself. It happens when a
+ * callback, such as a revocation checker, changes or closes the object that is calling it.
+ *
  * <p>A handle that is never closed is freed by {@link HandleCleaner} some time after the garbage
  * collector finds it unreachable. The collector does not see native memory, so close handles
  * with try-with-resources rather than relying on this.
@@ -42,6 +46,7 @@ abstract class NativeHandle implements AutoCloseable {
      */
     @Override
     public final void close() {
+        state.requireNoSharedLeaseOnThisThread("closed");
         registration.cancel();
         state.free();
     }
@@ -59,6 +64,16 @@ abstract class NativeHandle implements AutoCloseable {
     /** Leases the handle for a call that needs it alone, such as a builder update. */
     final Lease exclusiveLease() {
         return state.lease(true);
+    }
+
+    /**
+     * Keeps {@code attachment} reachable until the native handle is freed, replacing an earlier
+     * attachment. Used for a JNA callback that the native handle calls: the callback must not
+     * be collected while the handle may call it, even after this object becomes unreachable.
+     * Call it holding an exclusive lease.
+     */
+    final void setAttachment(Object attachment) {
+        state.attachment = attachment;
     }
 
     /** Counts the handles created and not yet freed in this class loader, for tests. */
@@ -97,6 +112,8 @@ abstract class NativeHandle implements AutoCloseable {
         private final String typeName;
         private final Releaser releaser;
         private Pointer handle;
+        /** See {@link NativeHandle#setAttachment}; reachable from the cleaner until freed. */
+        private volatile Object attachment;
 
         State(Pointer handle, String typeName, Releaser releaser) {
             this.handle = handle;
@@ -106,6 +123,9 @@ abstract class NativeHandle implements AutoCloseable {
         }
 
         Lease lease(boolean exclusive) {
+            if (exclusive) {
+                requireNoSharedLeaseOnThisThread("changed");
+            }
             Lock chosen = exclusive ? lock.writeLock() : lock.readLock();
             chosen.lock();
             if (handle == null) {
@@ -124,12 +144,26 @@ abstract class NativeHandle implements AutoCloseable {
             }
         }
 
+        /**
+         * Throws when this thread holds a shared lease, because the read lock of a
+         * {@link ReentrantReadWriteLock} cannot be upgraded: taking the write lock would wait
+         * forever.
+         */
+        void requireNoSharedLeaseOnThisThread(String action) {
+            if (lock.getReadHoldCount() > 0) {
+                throw new IllegalStateException(
+                        "This " + typeName + " cannot be " + action + " while this thread is"
+                                + " using it, for example from a callback it is making.");
+            }
+        }
+
         void free() {
             lock.writeLock().lock();
             try {
                 if (handle != null) {
                     releaser.free(LibraryLoader.get(), handle);
                     handle = null;
+                    attachment = null;
                     LIVE.decrementAndGet();
                 }
             } finally {

@@ -43,6 +43,25 @@ public final class PrivateKey extends NativeHandle {
         return new PrivateKey(out);
     }
 
+    /**
+     * Signs a prehashed value e = SM3(Z || M) and returns r || s, 64 bytes: what an
+     * {@link ExternalSigner} does, so {@code key::signDigest} can stand in for a USB key or HSM
+     * in tests. {@code digest} is e, not the SM3 digest of the data that
+     * {@link Signer#signDigest} takes.
+     *
+     * @throws IllegalArgumentException unless {@code digest} is 32 bytes long
+     */
+    public byte[] signDigest(byte[] digest) {
+        Signature.requireDigest(digest);
+        try (Memory input = copyToNative(digest);
+                Memory output = new Memory(Signer.SIGNATURE_VALUE_LENGTH);
+                Lease key = lease()) {
+            check(lib().eseal_private_key_sign_digest(key.pointer(), input, output),
+                    "eseal_private_key_sign_digest");
+            return output.getByteArray(0, Signer.SIGNATURE_VALUE_LENGTH);
+        }
+    }
+
     @Override
     public String toString() {
         // Never shows key material.

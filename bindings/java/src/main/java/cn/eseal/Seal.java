@@ -94,6 +94,28 @@ public final class Seal extends NativeHandle {
         return VerificationReport.takeOwnership(report.getValue());
     }
 
+    /**
+     * Verifies the seal as {@link #verify(Instant)} does and, with a trust policy, also the
+     * maker certificate's chain, key usage and revocation at {@code at}, and the seal against
+     * the policy's revocation lists.
+     *
+     * @param at the verification time, truncated to whole seconds; null means now
+     * @param trust the trust policy, or null to check without one
+     * @throws IllegalArgumentException when {@code at} is before 1970
+     */
+    public VerificationReport verify(Instant at, TrustPolicy trust) {
+        if (trust == null) {
+            return verify(at);
+        }
+        long unixTime = unixSeconds(at, "at");
+        PointerByReference report = new PointerByReference();
+        try (Lease seal = lease(); Lease policy = trust.lease()) {
+            check(lib().eseal_seal_verify_with_trust(seal.pointer(), unixTime, policy.pointer(),
+                    report), "eseal_seal_verify_with_trust");
+        }
+        return VerificationReport.takeOwnership(report.getValue());
+    }
+
     /** Verifies the seal at the current time; see {@link #verify(Instant)}. */
     public VerificationReport verify() {
         return verify(null);

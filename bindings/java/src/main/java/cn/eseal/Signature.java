@@ -2,13 +2,18 @@ package cn.eseal;
 
 import static cn.eseal.NativeCalls.check;
 import static cn.eseal.NativeCalls.copyToNative;
+import static cn.eseal.NativeCalls.instant;
 import static cn.eseal.NativeCalls.lib;
 import static cn.eseal.NativeCalls.readBytes;
+import static cn.eseal.NativeCalls.readString;
 import static cn.eseal.NativeCalls.size;
 
 import cn.eseal.internal.SizeTByReference;
 import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -54,10 +59,48 @@ public final class Signature extends NativeHandle {
         }
     }
 
+    /** Returns the version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020) or 5. */
+    public int version() {
+        IntByReference version = new IntByReference();
+        try (Lease signature = lease()) {
+            check(lib().eseal_signature_info(signature.pointer(), version, null, null),
+                    "eseal_signature_info");
+        }
+        return version.getValue();
+    }
+
+    /**
+     * Returns the signing time (TBS_Sign.timeInfo). It is the signer's own claim, not a time
+     * stamp.
+     */
+    public Instant signingTime() {
+        LongByReference unixTime = new LongByReference();
+        try (Lease signature = lease()) {
+            check(lib().eseal_signature_info(signature.pointer(), null, unixTime, null),
+                    "eseal_signature_info");
+        }
+        return instant(unixTime.getValue());
+    }
+
+    /**
+     * Returns TBS_Sign.propertyInfo, such as the path of the signed Signature.xml in an OFD
+     * document; empty when the signer wrote none.
+     */
+    public String propertyInfo() {
+        PointerByReference propertyInfo = new PointerByReference();
+        try (Lease signature = lease()) {
+            check(lib().eseal_signature_info(signature.pointer(), null, null, propertyInfo),
+                    "eseal_signature_info");
+            // The string belongs to the signature, so it is copied under the lease.
+            return readString(propertyInfo.getValue(), "eseal_signature_info");
+        }
+    }
+
     /**
      * Verifies the signature: the embedded seal, the signer's SM2 signature, the signer's place
      * in the seal's certificate list, validity at the signing time, and the dataHash against
-     * {@code data}.
+     * {@code data}. Certificate chains and revocation are reported as not checked; see
+     * {@link #verify(byte[], TrustPolicy)}.
      *
      * @param data the signed data, such as the Signature.xml of an OFD signature. Null means that
      *     the data is not available, and the dataHash check is then reported as not checked. An
@@ -81,8 +124,35 @@ public final class Signature extends NativeHandle {
     }
 
     /**
+     * Verifies the signature as {@link #verify(byte[])} does and, with a trust policy, also the
+     * certificate chains, key usage and revocation of the signer and the seal maker at the
+     * signing time, and the seal against the policy's revocation lists.
+     *
+     * @param data the signed data, or null when it is not available
+     * @param trust the trust policy, or null to check without one
+     */
+    public VerificationReport verify(byte[] data, TrustPolicy trust) {
+        if (trust == null) {
+            return verify(data);
+        }
+        PointerByReference report = new PointerByReference();
+        try (Memory memory = data == null ? null : copyToNative(data);
+                Lease signature = lease();
+                Lease policy = trust.lease()) {
+            check(lib().eseal_signature_verify_with_trust(signature.pointer(), memory,
+                    size(data == null ? 0 : data.length), policy.pointer(), report),
+                    "eseal_signature_verify_with_trust");
+        }
+        return VerificationReport.takeOwnership(report.getValue());
+    }
+
+    /**
      * Verifies the signature as {@link #verify(byte[])} does, given the SM3 digest of the signed
      * data instead of the data.
+     *
+     * <p>NOTE: the C ABI has no digest verification with a trust policy, so chains and
+     * revocation are reported as not checked here. Use {@link #verify(byte[], TrustPolicy)} for
+     * those.
      *
      * @throws IllegalArgumentException unless {@code digest} is 32 bytes long
      */

@@ -2,11 +2,13 @@ package cn.eseal;
 
 import static cn.eseal.NativeCalls.check;
 import static cn.eseal.NativeCalls.copyToNative;
+import static cn.eseal.NativeCalls.lastErrorMessage;
 import static cn.eseal.NativeCalls.lib;
 import static cn.eseal.NativeCalls.optionalCString;
 import static cn.eseal.NativeCalls.size;
 import static cn.eseal.NativeCalls.unixSeconds;
 
+import cn.eseal.internal.SignCallback;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
@@ -31,6 +33,9 @@ import java.util.Objects;
  * what happens otherwise).
  */
 public final class Signer extends NativeHandle {
+    /** The length of an SM2 signature value r || s in bytes, as an external signer returns it. */
+    public static final int SIGNATURE_VALUE_LENGTH = 64;
+
     private static final int STREAM_CHUNK_SIZE = 64 * 1024;
 
     private boolean finished;
@@ -118,6 +123,102 @@ public final class Signer extends NativeHandle {
                     "eseal_sign_digest");
         }
         return new Signature(out);
+    }
+
+    /**
+     * Signs {@code data} as {@link #sign} does, with the SM2 signature made by an external
+     * signer, such as a USB key, an HSM or a seal server, that stores the private key of
+     * {@code cert}.
+     *
+     * <p>eseal computes Z from the certificate's public key and e = SM3(Z || M), calls
+     * {@code signer} once on this thread with the 32 bytes of e, and verifies the returned
+     * r || s against {@code cert} before it returns the signature.
+     *
+     * @param time the signing time (timeInfo), truncated to whole seconds; null means now
+     * @param propertyInfo the propertyInfo text; null means empty
+     * @throws EsealException with {@link EsealException#SIGNATURE_INVALID} when the returned
+     *     signature does not verify, and with {@link EsealException#SIGNER_FAILED} when the
+     *     signer throws an exception (the exception's cause) or returns something other than
+     *     64 bytes. Signing is refused with the codes of {@link #sign} before the signer is
+     *     called.
+     * @throws Error an {@link Error} thrown by the signer, such as {@link OutOfMemoryError},
+     *     after the native call has returned
+     * @throws IllegalArgumentException when {@code time} is before 1970
+     */
+    public static Signature signWith(
+            Seal seal,
+            Certificate cert,
+            byte[] data,
+            ExternalSigner signer,
+            Instant time,
+            String propertyInfo) {
+        Objects.requireNonNull(seal, "seal must not be null");
+        Objects.requireNonNull(cert, "cert must not be null");
+        Objects.requireNonNull(data, "data must not be null");
+        Objects.requireNonNull(signer, "signer must not be null");
+        long unixTime = unixSeconds(time, "time");
+        byte[] propertyText = optionalCString(propertyInfo, "propertyInfo");
+        SignerCallback callback = new SignerCallback(signer);
+        PointerByReference out = new PointerByReference();
+        try (Memory memory = copyToNative(data);
+                Lease sealLease = seal.lease();
+                Lease certLease = cert.lease()) {
+            int code = lib().eseal_sign_with_callback(sealLease.pointer(), certLease.pointer(),
+                    unixTime, propertyText, memory, size(data.length), callback, null, out);
+            // Reading the callback after the call also keeps it reachable during the call.
+            callback.throwFailure(code);
+        }
+        return new Signature(out);
+    }
+
+    /** Calls an {@link ExternalSigner} for the C library and keeps what it threw. */
+    private static final class SignerCallback implements SignCallback {
+        private final ExternalSigner signer;
+        private Throwable failure;
+
+        SignerCallback(ExternalSigner signer) {
+            this.signer = signer;
+        }
+
+        @Override
+        public int invoke(Pointer context, Pointer digest, Pointer signatureOut) {
+            // A Throwable must not reach JNA, which would print it and return 0, which is
+            // success.
+            try {
+                byte[] value = signer.sign(digest.getByteArray(0, Signature.SM3_DIGEST_LENGTH));
+                if (value == null || value.length != SIGNATURE_VALUE_LENGTH) {
+                    throw new IllegalStateException("The external signer returned "
+                            + (value == null ? "null" : value.length + " bytes") + " instead of "
+                            + SIGNATURE_VALUE_LENGTH + " bytes r || s");
+                }
+                signatureOut.write(0, value, 0, SIGNATURE_VALUE_LENGTH);
+                return EsealException.OK;
+            } catch (Throwable e) {
+                failure = e;
+                return EsealException.SIGNER_FAILED;
+            }
+        }
+
+        /**
+         * Throws for a failed {@code eseal_sign_with_callback}: the signer's Error as it is,
+         * else an EsealException whose cause is what the signer threw, if anything.
+         */
+        void throwFailure(int code) {
+            if (code == EsealException.OK) {
+                return;
+            }
+            String detail = lastErrorMessage();
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
+            if (failure == null) {
+                throw new EsealException(code, "eseal_sign_with_callback", detail);
+            }
+            EsealException exception = new EsealException(code, "eseal_sign_with_callback",
+                    detail + ": the external signer threw " + failure);
+            exception.initCause(failure);
+            throw exception;
+        }
     }
 
     private static void requireSigningHandles(Seal seal, PrivateKey key, Certificate cert) {

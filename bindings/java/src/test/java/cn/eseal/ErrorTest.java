@@ -12,9 +12,18 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -32,6 +41,8 @@ class ErrorTest {
         assertTrue(error.getMessage().contains(EsealException.describe(expected)),
                 error.getMessage());
         assertTrue(error.getMessage().contains("(code " + expected + ")"), error.getMessage());
+        assertFalse(error.detail().isEmpty(), error.getMessage());
+        assertTrue(error.getMessage().contains(error.detail()), error.getMessage());
         return error;
     }
 
@@ -52,6 +63,77 @@ class ErrorTest {
         try (Seal made = TestSeals.userSeal()) {
             byte[] sealDer = made.der();
             assertCode(EsealException.PARSE_ERROR, () -> Signature.fromDer(sealDer));
+        }
+    }
+
+    @Test
+    void parseErrorDetailNamesOffset() throws IOException {
+        EsealException seal = assertCode(EsealException.PARSE_ERROR, () -> Seal.fromDer(GARBAGE));
+        assertTrue(seal.detail().contains("byte offset"), seal.detail());
+        assertTrue(seal.detail().contains("SESeal"), seal.detail());
+        assertTrue(seal.getMessage().endsWith(": " + seal.detail()), seal.getMessage());
+
+        byte[] certificatePem = TestFiles.key("USER.cert.pem");
+        EsealException signature =
+                assertCode(EsealException.PARSE_ERROR, () -> Signature.fromDer(certificatePem));
+        assertTrue(signature.detail().contains("byte offset"), signature.detail());
+    }
+
+    @Test
+    void detailWithoutMoreNotRepeated() throws IOException {
+        try (SealBuilder builder = TestSeals.builder()) {
+            EsealException error =
+                    assertCode(EsealException.INVALID_ARGUMENT, () -> builder.version(2));
+            String message = error.getMessage();
+            assertEquals(message.indexOf(error.detail()), message.lastIndexOf(error.detail()),
+                    message);
+        }
+    }
+
+    @Test
+    void detailBelongsToFailingThread() throws Exception {
+        // The library keeps the last message per thread, so concurrent failures of different
+        // kinds must not swap their details.
+        byte[] document = Files.readAllBytes(TestFiles.vectors().resolve("ofd/ofdrw-hello.ofd"));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Seal seal = Seal.fromDer(Files.readAllBytes(
+                        TestFiles.vectors().resolve("seals/UserV4.esl")));
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert()) {
+            CyclicBarrier barrier = new CyclicBarrier(4);
+            List<Future<String>> results = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                boolean parse = thread % 2 == 0;
+                results.add(pool.submit(() -> {
+                    // Every thread runs all rounds, so that none waits at the barrier alone.
+                    StringBuilder problems = new StringBuilder();
+                    for (int round = 0; round < 50; round++) {
+                        barrier.await(1, TimeUnit.MINUTES);
+                        try {
+                            if (parse) {
+                                Seal.fromDer(GARBAGE);
+                            } else {
+                                OfdDocument.sign(document, seal, key, cert,
+                                        Collections.singletonList(new Stamp(5, 1, 1, 40, 40)),
+                                        SIGNING_TIME, false);
+                            }
+                            problems.append("no exception; ");
+                        } catch (EsealException e) {
+                            String expected = parse ? "byte offset" : "page 5";
+                            if (!e.detail().contains(expected)) {
+                                problems.append(e.detail()).append("; ");
+                            }
+                        }
+                    }
+                    return problems.toString();
+                }));
+            }
+            for (Future<String> result : results) {
+                assertEquals("", result.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
         }
     }
 
@@ -196,6 +278,21 @@ class ErrorTest {
                 SealBuilder builder = TestSeals.builder()) {
             builder.addSigner(userCert);
             assertCode(EsealException.KEY_CERTIFICATE_MISMATCH, () -> builder.sign(userKey, makerCert));
+        }
+    }
+
+    @Test
+    void mixedSignerKindsRejected() throws IOException {
+        try (PrivateKey makerKey = TestSeals.makerKey();
+                Certificate makerCert = TestSeals.makerCert();
+                Certificate userCert = TestSeals.userCert();
+                Certificate signCert = Certificate.fromBytes(TestFiles.key("sign_cert.pem"));
+                SealBuilder builder = TestSeals.builder()) {
+            builder.addSigner(userCert).addSignerByDigest(signCert);
+            EsealException error = assertCode(EsealException.ENCODE_FAILED,
+                    () -> builder.sign(makerKey, makerCert));
+            assertEquals("eseal_seal_builder_sign", error.function());
+            assertTrue(error.detail().contains("certList"), error.detail());
         }
     }
 

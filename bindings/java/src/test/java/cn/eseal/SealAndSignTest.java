@@ -223,6 +223,71 @@ class SealAndSignTest {
         }
     }
 
+    @Test
+    void sm3KnownDigests() {
+        // GB/T 32905-2016, example 1, and the digest of empty input.
+        assertEquals("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+                hex(Eseal.sm3("abc".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals("1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b",
+                hex(Eseal.sm3(new byte[0])));
+        NullPointerException error =
+                assertThrows(NullPointerException.class, () -> Eseal.sm3(null));
+        assertEquals("data must not be null", error.getMessage());
+    }
+
+    @Test
+    void sm3MatchesOpenssl() throws Exception {
+        byte[] data = new byte[200_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + 7);
+        }
+        TestFiles.ProcessResult sm3 = TestFiles.run(Arrays.asList(
+                "openssl", "dgst", "-sm3", "-binary", "-out", "/dev/stdout",
+                writeTemporary(data)));
+        assertEquals(0, sm3.exitCode, sm3.stderr);
+        assertArrayEquals(sm3.stdout, Eseal.sm3(data));
+    }
+
+    @Test
+    void sm3DigestSignsAndVerifies() throws IOException {
+        byte[] digest = Eseal.sm3(DOCUMENT);
+        try (Seal seal = TestSeals.userSeal();
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert();
+                Signature fromDigest =
+                        Signer.signDigest(seal, key, cert, digest, SIGNING_TIME, "sm3.txt")) {
+            assertTrue(fromDigest.verify(DOCUMENT).isValid());
+            assertEquals(4, fromDigest.version());
+            assertEquals(SIGNING_TIME, fromDigest.signingTime());
+            assertEquals("sm3.txt", fromDigest.propertyInfo());
+        }
+    }
+
+    @Test
+    void signatureInfoDefaults() throws IOException {
+        Instant fractional = Instant.parse("2021-06-01T00:00:00.750Z");
+        Signature signature;
+        try (Seal seal = TestSeals.userSeal();
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert()) {
+            signature = Signer.sign(seal, key, cert, DOCUMENT, fractional, null);
+        }
+        assertEquals("", signature.propertyInfo());
+        assertEquals(SIGNING_TIME, signature.signingTime());
+        signature.close();
+        assertThrows(IllegalStateException.class, signature::version);
+        assertThrows(IllegalStateException.class, signature::signingTime);
+        assertThrows(IllegalStateException.class, signature::propertyInfo);
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder text = new StringBuilder();
+        for (byte value : bytes) {
+            text.append(String.format("%02x", value & 0xff));
+        }
+        return text.toString();
+    }
+
     @ParameterizedTest(name = "V{0}")
     @ValueSource(ints = {1, 4, 5})
     void sealVersionSignsAndVerifies(int version) throws IOException {

@@ -94,6 +94,17 @@ final class TestFiles {
         return folders;
     }
 
+    /** Lists the .ofd files of vectors/ofd, sorted by name. */
+    static List<Path> ofdFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (java.util.stream.Stream<Path> entries = Files.list(vectors().resolve("ofd"))) {
+            entries.filter(file -> file.toString().endsWith(".ofd")).forEach(files::add);
+        }
+        Collections.sort(files);
+        assertTrue(!files.isEmpty(), "no .ofd files in " + vectors().resolve("ofd"));
+        return files;
+    }
+
     /** Reads the Signature.xml of a folder, or returns null when it has none. */
     static byte[] signedData(Path folder) throws IOException {
         Path data = folder.resolve("Signature.xml");

@@ -104,6 +104,56 @@ class VectorTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("signatureFolderNames")
+    void signatureInfoMatchesTool(String name) throws Exception {
+        Path signedValue = TestFiles.vectors().resolve("signatures").resolve(name)
+                .resolve("SignedValue.dat");
+        List<String> command = Arrays.asList(
+                TestFiles.cli().toString(), "verify", signedValue.toString(), "--json");
+        TestFiles.ProcessResult tool = TestFiles.run(command);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>)
+                JsonReader.parse(new String(tool.stdout, StandardCharsets.UTF_8));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry =
+                ((List<Map<String, Object>>) root.get("signatures")).get(0);
+
+        try (Signature signature = Signature.fromDer(Files.readAllBytes(signedValue))) {
+            assertEquals(((Long) entry.get("version")).intValue(), signature.version());
+            assertEquals(java.time.Instant.parse((String) entry.get("signing_time")),
+                    signature.signingTime());
+            assertEquals(entry.get("property_info"), signature.propertyInfo());
+        }
+    }
+
+    @Test
+    void signatureInfoOfKnownVector() throws IOException {
+        Path folder = TestFiles.vectors().resolve("signatures").resolve("ofdrw-v5-zero-hash");
+        try (Signature signature =
+                Signature.fromDer(Files.readAllBytes(folder.resolve("SignedValue.dat")))) {
+            assertEquals(5, signature.version());
+            assertEquals(java.time.Instant.parse("2026-04-24T08:53:26Z"),
+                    signature.signingTime());
+            assertEquals("/Doc_0/Signs/Sign_0/Signature.xml", signature.propertyInfo());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("signatureFolderNames")
+    void sm3OfDataVerifiesAsDigest(String name) throws IOException {
+        Path folder = TestFiles.vectors().resolve("signatures").resolve(name);
+        byte[] data = TestFiles.signedData(folder);
+        if (data == null) {
+            return;
+        }
+        try (Signature signature =
+                Signature.fromDer(Files.readAllBytes(folder.resolve("SignedValue.dat")))) {
+            assertEquals(signature.verify(data).json(),
+                    signature.verifyDigest(Eseal.sm3(data)).json());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("sealFileNames")
     void sealMatchesTool(String name) throws Exception {
         Path file = TestFiles.vectors().resolve("seals").resolve(name);
