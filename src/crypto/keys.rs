@@ -480,6 +480,18 @@ mod tests {
     }
 
     #[test]
+    fn off_curve_public_key_is_rejected() {
+        let key = PrivateKey::from_scalar_bytes(&small_scalar(1)).unwrap();
+        let mut bytes = key.public_key().to_sec1_bytes();
+        assert!(PublicKey::from_sec1_bytes(&bytes).is_ok());
+        bytes[64] ^= 1;
+        assert!(matches!(
+            PublicKey::from_sec1_bytes(&bytes),
+            Err(Error::Key(_))
+        ));
+    }
+
+    #[test]
     fn key_n_minus_one_cannot_sign() {
         // 1 + d = n has no inverse mod n.
         let key = PrivateKey::from_scalar_bytes(&scalar_bytes(ORDER_MINUS_ONE)).unwrap();
