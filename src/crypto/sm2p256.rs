@@ -44,7 +44,6 @@ pub(crate) fn sign_prehash(
     k: &Scalar,
 ) -> Option<(Scalar, Scalar)> {
     let point = multiply::mul_generator(k).to_affine()?;
-    // x1 < p < 2^256, so the reduction mod n is exact.
     let x1 = Scalar::from_bytes_reduced(&point.x.to_bytes());
     let r = Scalar::from_bytes_reduced(e).add(&x1);
     if r.is_zero() || r.add(k).is_zero() {
