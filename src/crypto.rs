@@ -3,10 +3,13 @@
 //! Signing computes `e = SM3(Z || M)` with `Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA)`,
 //! picks a fresh random `k`, and returns `r = (e + x1) mod n`,
 //! `s = (1 + d)^-1 (k - r d) mod n`, retrying when `r = 0`, `r + k = n` or `s = 0`.
-//! Verification is delegated to the `sm2` crate's prehash verifier over the same `e`.
+//! Verification recomputes `(e + x1) mod n` from `s·G + (r + s)·P`. Both run on this crate's
+//! own curve arithmetic in the private `sm2p256` module, which is specialised for the SM2 prime.
+//! The `sm2` crate still reads and writes the key encodings (SEC1, SubjectPublicKeyInfo, PKCS#8).
 
 mod keys;
 mod signature_value;
+mod sm2p256;
 
 pub use keys::{PrivateKey, PublicKey};
 pub use signature_value::SignatureValue;

@@ -1,0 +1,209 @@
+//! Scalar multiplication: constant-time `k·G` for signing and key generation, and
+//! variable-time `s·G + t·P` for verification.
+
+use super::point::{AffinePoint, JacobianPoint};
+use super::scalar::Scalar;
+use super::table::{SIGNING_ROWS, SigningTable, VERIFICATION_WINDOW, VerificationTable};
+
+/// The wNAF window width used for the public-key part of a verification. The table of odd
+/// multiples of P is built per call, so a narrower window than G's pays off.
+const PUBLIC_KEY_WINDOW: u32 = 5;
+
+/// The number of odd multiples P, 3P, …, 15P for that window.
+const PUBLIC_KEY_TABLE_LENGTH: usize = 1 << (PUBLIC_KEY_WINDOW - 2);
+
+/// The maximum number of wNAF digits of a scalar below 2^256.
+const WNAF_LENGTH: usize = 257;
+
+/// Returns `k·G` in constant time, for a secret `k` in [1, n-1].
+///
+/// `k` is split into 64 digits of 4 bits, `k = Σ k_i 16^i`, and the result is the sum of the
+/// table entries `k_i · 16^i · G`: 64 mixed additions and no doublings. Each entry is read by
+/// scanning its whole row.
+///
+/// The addition before row i adds `b = k_i 16^i` to the partial sum `a = Σ_{j<i} k_j 16^j`.
+/// Apart from the identity cases, which the addition handles with masks, its formula fails
+/// only for equal or opposite points, that is for `a ≡ ±b (mod n)`. Neither can happen:
+/// `0 <= a < 16^i <= b <= 15·16^63 < n` rules out `a ≡ b`, and `0 < a + b <= k < n` rules out
+/// `a ≡ -b`.
+pub(crate) fn mul_generator(k: &Scalar) -> JacobianPoint {
+    let table = SigningTable::get();
+    let limbs = k.limbs();
+    let mut result = JacobianPoint::IDENTITY;
+    for row in 0..SIGNING_ROWS {
+        let digit = ((limbs[row / 16] >> (4 * (row % 16))) & 0xf) as u8;
+        let (entry, is_identity) = table.select(row, digit);
+        result = result.add_affine_ct(&entry, is_identity);
+    }
+    result
+}
+
+/// Returns `s·G + t·P` for public `s`, `t` and `P`, in variable time.
+///
+/// Straus's method over the wNAF forms of both scalars: one shared chain of doublings, with an
+/// addition wherever either scalar has a nonzero digit. G's odd multiples come from the
+/// precomputed table (window 8, about 29 additions for a random `s`). P's are computed here
+/// with one doubling and 7 additions (window 5, about 43 additions for a random `t`).
+pub(crate) fn mul_double_vartime(
+    s: &Scalar,
+    t: &Scalar,
+    public_key: &AffinePoint,
+) -> JacobianPoint {
+    let generator_table = VerificationTable::get();
+    let s_digits = wnaf(s, VERIFICATION_WINDOW);
+    let t_digits = wnaf(t, PUBLIC_KEY_WINDOW);
+
+    let base = public_key.to_jacobian();
+    let twice = base.double();
+    let mut odd_multiples = [base; PUBLIC_KEY_TABLE_LENGTH];
+    for i in 1..PUBLIC_KEY_TABLE_LENGTH {
+        odd_multiples[i] = odd_multiples[i - 1].add_vartime(&twice);
+    }
+
+    let top = (0..WNAF_LENGTH)
+        .rev()
+        .find(|&i| s_digits[i] != 0 || t_digits[i] != 0);
+    let Some(top) = top else {
+        return JacobianPoint::IDENTITY;
+    };
+
+    let mut result = JacobianPoint::IDENTITY;
+    for i in (0..=top).rev() {
+        result = result.double();
+        let digit = s_digits[i];
+        if digit != 0 {
+            result = result.add_affine_vartime(&generator_table.multiple(digit));
+        }
+        let digit = t_digits[i];
+        if digit != 0 {
+            let entry = odd_multiples[usize::from(digit.unsigned_abs() / 2)];
+            let entry = if digit < 0 { entry.neg() } else { entry };
+            result = result.add_vartime(&entry);
+        }
+    }
+    result
+}
+
+/// Returns the width-`width` non-adjacent form of `scalar`, least significant digit first:
+/// `scalar = Σ digit_i 2^i`, every nonzero digit odd with absolute value below 2^(width-1), and
+/// at least `width - 1` zeros after each nonzero digit. Not constant time.
+fn wnaf(scalar: &Scalar, width: u32) -> [i8; WNAF_LENGTH] {
+    let limbs = scalar.limbs();
+    // One extra limb, because adding back a negative digit can carry past bit 255.
+    let mut k = [limbs[0], limbs[1], limbs[2], limbs[3], 0];
+    let window = 1i64 << width;
+    let mut digits = [0i8; WNAF_LENGTH];
+    for digit_slot in digits.iter_mut() {
+        if k == [0; 5] {
+            break;
+        }
+        if k[0] & 1 == 1 {
+            let mut digit = (k[0] & (window as u64 - 1)) as i64;
+            if digit >= window / 2 {
+                digit -= window;
+            }
+            *digit_slot = digit as i8;
+            // k -= digit. After this the low `width` bits of k are zero.
+            if digit >= 0 {
+                subtract_small(&mut k, digit as u64);
+            } else {
+                add_small(&mut k, digit.unsigned_abs());
+            }
+        }
+        shift_right_one(&mut k);
+    }
+    debug_assert_eq!(
+        k, [0; 5],
+        "the wNAF of a 256-bit scalar has at most 257 digits"
+    );
+    digits
+}
+
+fn add_small(k: &mut [u64; 5], value: u64) {
+    let mut carry = value;
+    for limb in k.iter_mut() {
+        let (sum, overflow) = limb.overflowing_add(carry);
+        *limb = sum;
+        carry = u64::from(overflow);
+    }
+}
+
+fn subtract_small(k: &mut [u64; 5], value: u64) {
+    let mut borrow = value;
+    for limb in k.iter_mut() {
+        let (difference, underflow) = limb.overflowing_sub(borrow);
+        *limb = difference;
+        borrow = u64::from(underflow);
+    }
+}
+
+fn shift_right_one(k: &mut [u64; 5]) {
+    for i in 0..5 {
+        let high = if i < 4 { k[i + 1] << 63 } else { 0 };
+        k[i] = (k[i] >> 1) | high;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reference::TestRng;
+    use super::*;
+
+    fn evaluate(digits: &[i8; WNAF_LENGTH]) -> Vec<i128> {
+        // Σ digit_i 2^i, evaluated in 64-bit chunks of positions with signed carries.
+        let mut chunks = vec![0i128; 6];
+        for (i, &digit) in digits.iter().enumerate() {
+            chunks[i / 64] += i128::from(digit) << (i % 64);
+        }
+        for i in 0..5 {
+            let carry = chunks[i].div_euclid(1 << 64);
+            chunks[i] = chunks[i].rem_euclid(1 << 64);
+            chunks[i + 1] += carry;
+        }
+        chunks
+    }
+
+    #[test]
+    fn wnaf_digits_are_valid() {
+        let mut rng = TestRng::new(3);
+        let mut scalars = vec![
+            Scalar::ZERO,
+            Scalar::ONE,
+            Scalar::ZERO.sub(&Scalar::ONE),
+            Scalar::from_bytes(&[0x7f; 32]).unwrap(),
+        ];
+        for _ in 0..100 {
+            scalars.push(Scalar::from_bytes_reduced(&rng.bytes()));
+        }
+        for width in [PUBLIC_KEY_WINDOW, VERIFICATION_WINDOW] {
+            for scalar in &scalars {
+                let digits = wnaf(scalar, width);
+                let limbs = scalar.limbs();
+                let value = evaluate(&digits);
+                for i in 0..4 {
+                    assert_eq!(value[i], i128::from(limbs[i]), "limb {i} of {scalar:x?}");
+                }
+                assert_eq!(value[4], 0, "{scalar:x?}");
+                assert_eq!(value[5], 0, "{scalar:x?}");
+                let mut last_nonzero: Option<usize> = None;
+                for (i, &digit) in digits.iter().enumerate() {
+                    if digit == 0 {
+                        continue;
+                    }
+                    assert_eq!(digit & 1, 1, "digit {i} of {scalar:x?} is even");
+                    assert!(
+                        i32::from(digit).abs() < 1 << (width - 1),
+                        "digit {i} too large"
+                    );
+                    if let Some(previous) = last_nonzero {
+                        assert!(
+                            i - previous >= width as usize,
+                            "digits {previous} and {i} too close"
+                        );
+                    }
+                    last_nonzero = Some(i);
+                }
+            }
+        }
+    }
+}
