@@ -159,7 +159,7 @@ typedef uint32_t eseal_check_status;
 #endif // __cplusplus
 
 /**
- * The answer of an online revocation callback.
+ * The result of an online revocation callback.
  */
 enum eseal_revocation_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -477,7 +477,7 @@ eseal_result eseal_report_json(const eseal_report *report, const char **json_out
  * Copies the report's JSON and its terminating NUL into `buffer`, and sets `*written_out` to
  * the JSON's length without the NUL. Fails with
  * `ESEAL_RESULT_BUFFER_TOO_SMALL`, writing nothing, when `capacity` is less than the JSON's
- * length plus one; `eseal_report_json_length` tells the length.
+ * length plus one; `eseal_report_json_length` returns the length.
  *
  * # Safety
  *

@@ -125,7 +125,7 @@ impl KeystoreError {
     }
 }
 
-/// The kind of a private key file, told from its first bytes without decrypting anything.
+/// The kind of a private key file, detected from its first bytes without decrypting anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeyFormat {

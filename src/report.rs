@@ -17,7 +17,7 @@ pub enum CheckStatus {
     Passed,
     /// The check was performed and failed.
     Failed,
-    /// The check was not performed; the message says why.
+    /// The check was not performed, for the reason given in the message.
     NotChecked,
 }
 
@@ -39,9 +39,9 @@ pub struct Check {
     pub name: &'static str,
     /// The outcome.
     pub status: CheckStatus,
-    /// What was found, in English.
+    /// The outcome in English.
     pub message: String,
-    /// What was found, in Chinese.
+    /// The outcome in Chinese.
     pub message_zh: String,
 }
 

@@ -73,7 +73,7 @@ pub struct Seal {
     stored: Stored,
 }
 
-/// Where the signed parts of a decoded seal sit in its stored bytes.
+/// The stored bytes of a decoded seal and the positions of its signed parts.
 #[derive(Debug, Clone)]
 struct Stored {
     der: Vec<u8>,
@@ -256,7 +256,7 @@ impl Seal {
         Certificate::from_der(&self.maker_cert)
     }
 
-    /// The certificates in certList (empty when it holds digests).
+    /// The certificates in certList (empty when it contains digests).
     pub fn certificates(&self) -> Vec<Result<Certificate>> {
         match &self.info.property.cert_list {
             CertList::Certs(certs) => certs.iter().map(|c| Certificate::from_der(c)).collect(),

@@ -124,7 +124,7 @@ pub(crate) fn read_certificates(bytes: &[u8]) -> Result<Vec<Certificate>> {
     Ok(certs)
 }
 
-/// The answer of an online revocation check.
+/// The result of an online revocation check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RevocationStatus {
     /// The certificate was not revoked at the time asked.
@@ -134,7 +134,7 @@ pub enum RevocationStatus {
         /// When it was revoked.
         at: Time,
     },
-    /// The checker has no answer (unknown certificate, service unreachable).
+    /// The checker has no result (unknown certificate, service unreachable).
     Unknown,
 }
 
@@ -172,7 +172,7 @@ impl fmt::Debug for TrustPolicy {
 /// The revocation state of one certificate of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CertRevocation {
-    /// A verified CRL of its issuer, or the online checker, says it is not revoked.
+    /// A verified CRL of its issuer, or the online checker, reports it not revoked.
     Good(String),
     /// It was revoked at or before the time checked.
     Revoked(String),

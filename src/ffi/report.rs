@@ -151,7 +151,7 @@ pub unsafe extern "C" fn eseal_report_json(
 /// Copies the report's JSON and its terminating NUL into `buffer`, and sets `*written_out` to
 /// the JSON's length without the NUL. Fails with
 /// `ESEAL_RESULT_BUFFER_TOO_SMALL`, writing nothing, when `capacity` is less than the JSON's
-/// length plus one; `eseal_report_json_length` tells the length.
+/// length plus one; `eseal_report_json_length` returns the length.
 ///
 /// # Safety
 ///

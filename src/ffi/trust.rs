@@ -22,7 +22,7 @@ pub struct eseal_trust {
     policy: TrustPolicy,
 }
 
-/// The answer of an online revocation callback.
+/// The result of an online revocation callback.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum eseal_revocation_status {

@@ -103,7 +103,7 @@ impl Default for OfdSignOptions {
     }
 }
 
-/// What signing added to the document.
+/// The signature that signing added to the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfdSignOutcome {
     /// The new signature's ID in Signatures.xml.
