@@ -21,6 +21,7 @@ mod table;
 #[cfg(test)]
 mod reference;
 
+use field::FieldElement;
 pub(crate) use point::AffinePoint;
 pub(crate) use scalar::Scalar;
 
@@ -61,6 +62,11 @@ pub(crate) fn sign_prehash(
 ///
 /// Rejects r or s outside [1, n-1], t = r + s = 0 mod n, and a sum `s·G + t·P` at infinity,
 /// then accepts exactly when `(e + x1) mod n = r`.
+///
+/// The last step needs no field inversion. `(e + x1) mod n = r` means `x1 ≡ r - e (mod n)`,
+/// and x1 is below p < 2n, so x1 is either `c = (r - e) mod n` or `c + n` when that is below
+/// p. For the Jacobian point (X, Y, Z), `x1 = X / Z^2`, so each candidate x is tested as
+/// `X = x·Z^2`.
 pub(crate) fn verify_prehash(
     public_key: &AffinePoint,
     e: &[u8; 32],
@@ -77,11 +83,14 @@ pub(crate) fn verify_prehash(
     if t.is_zero() {
         return false;
     }
-    let Some(point) = multiply::mul_double_vartime(&s, &t, public_key).to_affine() else {
-        return false;
-    };
-    let x1 = Scalar::from_bytes_reduced(&point.x.to_bytes());
-    Scalar::from_bytes_reduced(e).add(&x1) == r
+    let point = multiply::mul_double_vartime(&s, &t, public_key);
+    let c = r.sub(&Scalar::from_bytes_reduced(e));
+    let candidates = [Some(*c.limbs()), c.plus_order()];
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(FieldElement::from_limbs)
+        .any(|x| point.has_affine_x(&x))
 }
 
 /// Differential tests against the RustCrypto `sm2` crate, which implements the same curve with
@@ -515,5 +524,71 @@ mod tests {
                 verify_theirs(&verifying_key, &e, &r, &s)
             );
         }
+    }
+
+    /// The verification compares x1 with `(r - e) mod n` and, when x1 may be at least n, with
+    /// that value plus n. Random signatures almost never have x1 >= n (about 2^-129), so this
+    /// test builds one: it picks a point R whose x is at least n, then the public key P that
+    /// makes `s·G + t·P = R` for chosen r and s, P = t^-1 (R - s·G).
+    #[test]
+    fn verify_accepts_x1_at_or_above_n() {
+        let order_bytes = add_bytes(&ORDER_MINUS_ONE, &small(1)).0;
+        let (offset, x_point) = (0u64..64)
+            .find_map(|i| {
+                let x = add_bytes(&order_bytes, &small(i)).0;
+                let mut compressed = vec![2];
+                compressed.extend_from_slice(&x);
+                let key = sm2::PublicKey::from_sec1_bytes(&compressed).ok()?;
+                Some((i, affine_from_theirs(&key.to_projective())))
+            })
+            .expect("one of 64 consecutive x values lies on the curve");
+        assert_eq!(
+            x_point.x.to_bytes(),
+            add_bytes(&order_bytes, &small(offset)).0
+        );
+
+        let r = ours(&[0x3c; 32]);
+        let s = ours(&[0x5a; 32]);
+        let t = r.add(&s);
+        let minus_s = Scalar::ZERO.sub(&s);
+        let r_minus_s_g = mul_double_vartime(&minus_s, &Scalar::ONE, &x_point)
+            .to_affine()
+            .unwrap();
+        let key = mul_double_vartime(&Scalar::ZERO, &t.invert(), &r_minus_s_g)
+            .to_affine()
+            .unwrap();
+        // x1 mod n = offset, so e = r - offset makes (e + x1) mod n = r.
+        let e = r.sub(&ours(&small(offset))).to_bytes();
+
+        let mut sec1 = vec![4];
+        sec1.extend_from_slice(&key.x.to_bytes());
+        sec1.extend_from_slice(&key.y.to_bytes());
+        let verifying_key = sm2::dsa::VerifyingKey::new(
+            "1234567812345678",
+            sm2::PublicKey::from_sec1_bytes(&sec1).unwrap(),
+        )
+        .unwrap();
+        assert!(verify_theirs(
+            &verifying_key,
+            &e,
+            &r.to_bytes(),
+            &s.to_bytes()
+        ));
+        assert!(verify_prehash(&key, &e, &r.to_bytes(), &s.to_bytes()));
+
+        // e one larger: (e + x1) mod n = r + 1, which both reject.
+        let e_plus_one = add_bytes(&e, &small(1)).0;
+        assert!(!verify_theirs(
+            &verifying_key,
+            &e_plus_one,
+            &r.to_bytes(),
+            &s.to_bytes()
+        ));
+        assert!(!verify_prehash(
+            &key,
+            &e_plus_one,
+            &r.to_bytes(),
+            &s.to_bytes()
+        ));
     }
 }

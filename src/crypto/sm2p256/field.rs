@@ -50,15 +50,22 @@ impl FieldElement {
 
     /// Reads a 32-byte big-endian integer. Returns `None` when it is not below p.
     pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        let limbs = from_be_bytes(bytes);
-        if !is_below(&limbs, &MODULUS) {
-            return None;
-        }
-        Some(Self::from_canonical(limbs))
+        Self::from_limbs(from_be_bytes(bytes))
+    }
+
+    /// Converts a value given as little-endian limbs into Montgomery form. Returns `None` when
+    /// it is not below p.
+    pub(crate) fn from_limbs(limbs: [u64; 4]) -> Option<Self> {
+        is_below(&limbs, &MODULUS).then(|| Self::from_canonical(limbs))
+    }
+
+    /// Wraps limbs that are already in Montgomery form and below p, for constants.
+    pub(crate) const fn from_montgomery(limbs: [u64; 4]) -> Self {
+        Self(limbs)
     }
 
     /// Converts a value below p into Montgomery form.
-    pub(crate) const fn from_canonical(limbs: [u64; 4]) -> Self {
+    pub(crate) fn from_canonical(limbs: [u64; 4]) -> Self {
         Self(montgomery_multiply(&limbs, &R_SQUARED))
     }
 
@@ -68,7 +75,7 @@ impl FieldElement {
     }
 
     /// Converts out of Montgomery form: returns the element's value as limbs below p.
-    pub(crate) const fn to_canonical(self) -> [u64; 4] {
+    pub(crate) fn to_canonical(self) -> [u64; 4] {
         let l = self.0;
         montgomery_reduce([l[0], l[1], l[2], l[3], 0, 0, 0, 0])
     }
@@ -82,38 +89,38 @@ impl FieldElement {
     }
 
     /// Returns `self + rhs`.
-    #[inline]
-    pub(crate) const fn add(&self, rhs: &Self) -> Self {
+    #[inline(always)]
+    pub(crate) fn add(&self, rhs: &Self) -> Self {
         Self(add_mod(&self.0, &rhs.0, &MODULUS))
     }
 
     /// Returns `self - rhs`.
-    #[inline]
-    pub(crate) const fn sub(&self, rhs: &Self) -> Self {
+    #[inline(always)]
+    pub(crate) fn sub(&self, rhs: &Self) -> Self {
         Self(sub_mod(&self.0, &rhs.0, &MODULUS))
     }
 
     /// Returns `2 * self`.
-    #[inline]
-    pub(crate) const fn double(&self) -> Self {
+    #[inline(always)]
+    pub(crate) fn double(&self) -> Self {
         self.add(self)
     }
 
     /// Returns `-self`.
-    #[inline]
-    pub(crate) const fn neg(&self) -> Self {
+    #[inline(always)]
+    pub(crate) fn neg(&self) -> Self {
         Self::ZERO.sub(self)
     }
 
     /// Returns `self * rhs`.
-    #[inline]
-    pub(crate) const fn mul(&self, rhs: &Self) -> Self {
+    #[inline(always)]
+    pub(crate) fn mul(&self, rhs: &Self) -> Self {
         Self(montgomery_multiply(&self.0, &rhs.0))
     }
 
     /// Returns `self^2`, with fewer limb products than [`Self::mul`].
-    #[inline]
-    pub(crate) const fn square(&self) -> Self {
+    #[inline(always)]
+    pub(crate) fn square(&self) -> Self {
         Self(montgomery_reduce(square_wide(&self.0)))
     }
 
@@ -170,7 +177,7 @@ impl ConditionallySelectable for FieldElement {
 
 /// Returns `a * b / R mod p` for `a, b < p`.
 #[inline(always)]
-const fn montgomery_multiply(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+fn montgomery_multiply(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
     montgomery_reduce(mul_wide(a, b))
 }
 
@@ -183,7 +190,7 @@ const fn montgomery_multiply(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
 /// at most p after the four rounds, the high half of `t` is below p, so their sum is below 2p
 /// and one conditional subtraction finishes the reduction.
 #[inline(always)]
-const fn montgomery_reduce(t: [u64; 8]) -> [u64; 4] {
+fn montgomery_reduce(t: [u64; 8]) -> [u64; 4] {
     let (mut l0, mut l1, mut l2, mut l3) = (t[0], t[1], t[2], t[3]);
     let mut round = 0;
     while round < 4 {

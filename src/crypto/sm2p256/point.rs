@@ -11,12 +11,13 @@ use subtle::{Choice, ConditionallySelectable};
 
 use super::field::FieldElement;
 
-/// The coefficient b of the curve equation, in Montgomery form.
-const CURVE_B: FieldElement = FieldElement::from_canonical([
-    0xddbc_bd41_4d94_0e93,
-    0xf397_89f5_15ab_8f92,
-    0x4d5a_9e4b_cf65_09a7,
-    0x28e9_fa9e_9d9f_5e34,
+/// The coefficient b of the curve equation, in Montgomery form (b·2^256 mod p). The test
+/// `constants_are_the_standard_values` checks it against b as GM/T 0003.5 gives it.
+const CURVE_B: FieldElement = FieldElement::from_montgomery([
+    0x90d2_3063_2bc0_dd42,
+    0x71cf_379a_e9b5_37ab,
+    0x5279_8150_5ea5_1c3c,
+    0x240f_e188_ba20_e2c8,
 ]);
 
 /// A point (x, y) on the curve other than the identity.
@@ -27,19 +28,19 @@ pub(crate) struct AffinePoint {
 }
 
 impl AffinePoint {
-    /// The base point G of GM/T 0003.5.
+    /// The base point G of GM/T 0003.5, in Montgomery form like [`CURVE_B`].
     pub(crate) const GENERATOR: Self = Self {
-        x: FieldElement::from_canonical([
-            0x715a_4589_334c_74c7,
-            0x8fe3_0bbf_f266_0be1,
-            0x5f99_0446_6a39_c994,
-            0x32c4_ae2c_1f19_8119,
+        x: FieldElement::from_montgomery([
+            0x6132_8990_f418_029e,
+            0x3e79_81ed_dca6_c050,
+            0xd6a1_ed99_ac24_c3c3,
+            0x9116_7a5e_e1c1_3b05,
         ]),
-        y: FieldElement::from_canonical([
-            0x02df_32e5_2139_f0a0,
-            0xd0a9_877c_c62a_4740,
-            0x59bd_cee3_6b69_2153,
-            0xbc37_36a2_f4f6_779c,
+        y: FieldElement::from_montgomery([
+            0xc135_4e59_3c2d_0ddd,
+            0xc1f5_e578_8d32_95fa,
+            0x8d4c_fb06_6e2a_48f8,
+            0x63cd_65d4_81d7_35bd,
         ]),
     };
 
@@ -64,7 +65,7 @@ impl AffinePoint {
     }
 
     /// Returns `-self`.
-    pub(crate) const fn neg(&self) -> Self {
+    pub(crate) fn neg(&self) -> Self {
         Self {
             x: self.x,
             y: self.y.neg(),
@@ -127,7 +128,7 @@ impl JacobianPoint {
     }
 
     /// Returns `-self`.
-    pub(crate) const fn neg(&self) -> Self {
+    pub(crate) fn neg(&self) -> Self {
         Self {
             x: self.x,
             y: self.y.neg(),
@@ -135,8 +136,15 @@ impl JacobianPoint {
         }
     }
 
+    /// Returns whether the point is not the identity and its affine x coordinate, X/Z^2, is
+    /// `x`. Compares `X` with `x·Z^2`, which needs no inversion. Not constant time.
+    pub(crate) fn has_affine_x(&self, x: &FieldElement) -> bool {
+        !bool::from(self.is_identity()) && self.x == x.mul(&self.z.square())
+    }
+
     /// Returns `2 * self` by the a = -3 formula "dbl-2001-b" (3M + 5S). Constant time. The
     /// identity maps to Z3 = 2·Y·Z = 0, the identity, so no case needs a branch.
+    #[inline(always)]
     pub(crate) fn double(&self) -> Self {
         let delta = self.z.square();
         let gamma = self.y.square();
@@ -190,6 +198,7 @@ impl JacobianPoint {
 
     /// Returns `self + q` for any inputs, branching on the exceptional cases. For public data
     /// only.
+    #[inline(always)]
     pub(crate) fn add_affine_vartime(&self, q: &AffinePoint) -> Self {
         if bool::from(self.is_identity()) {
             return q.to_jacobian();
@@ -217,6 +226,7 @@ impl JacobianPoint {
 
     /// Returns `self + q` for any inputs (12M + 4S), branching on the exceptional cases. For
     /// public data only.
+    #[inline(always)]
     pub(crate) fn add_vartime(&self, q: &Self) -> Self {
         if bool::from(self.is_identity()) {
             return *q;
@@ -289,4 +299,30 @@ pub(crate) fn batch_to_affine(points: &[JacobianPoint]) -> Option<Vec<AffinePoin
         };
     }
     Some(affine)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn element(hex: &str) -> FieldElement {
+        let bytes: [u8; 32] = (0..32)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap();
+        FieldElement::from_bytes(&bytes).expect("below p")
+    }
+
+    #[test]
+    fn constants_are_the_standard_values() {
+        // b, Gx and Gy as printed in GM/T 0003.5.
+        let b = element("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93");
+        let gx = element("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7");
+        let gy = element("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0");
+        assert_eq!(CURVE_B, b);
+        assert_eq!(AffinePoint::GENERATOR.x, gx);
+        assert_eq!(AffinePoint::GENERATOR.y, gy);
+        assert!(AffinePoint::GENERATOR.is_on_curve());
+    }
 }

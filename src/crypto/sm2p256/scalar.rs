@@ -67,6 +67,16 @@ impl Scalar {
         &self.0
     }
 
+    /// Returns `self + n` as limbs, or `None` when it does not fit in 256 bits. For the
+    /// verification, which compares x coordinates below p with scalars below n.
+    pub(crate) fn plus_order(&self) -> Option<[u64; 4]> {
+        let (l0, carry) = adc(self.0[0], ORDER[0], false);
+        let (l1, carry) = adc(self.0[1], ORDER[1], carry);
+        let (l2, carry) = adc(self.0[2], ORDER[2], carry);
+        let (l3, carry) = adc(self.0[3], ORDER[3], carry);
+        (!carry).then_some([l0, l1, l2, l3])
+    }
+
     /// Returns whether the scalar is 0. The limbs are combined without branches, so the time
     /// taken does not depend on where a nonzero bit sits.
     pub(crate) fn is_zero(&self) -> bool {
@@ -75,17 +85,17 @@ impl Scalar {
     }
 
     /// Returns `self + rhs mod n`.
-    pub(crate) const fn add(&self, rhs: &Self) -> Self {
+    pub(crate) fn add(&self, rhs: &Self) -> Self {
         Self(add_mod(&self.0, &rhs.0, &ORDER))
     }
 
     /// Returns `self - rhs mod n`.
-    pub(crate) const fn sub(&self, rhs: &Self) -> Self {
+    pub(crate) fn sub(&self, rhs: &Self) -> Self {
         Self(sub_mod(&self.0, &rhs.0, &ORDER))
     }
 
     /// Returns `self * rhs mod n`.
-    pub(crate) const fn mul(&self, rhs: &Self) -> Self {
+    pub(crate) fn mul(&self, rhs: &Self) -> Self {
         let reduced = montgomery_reduce(mul_wide(&self.0, &rhs.0));
         Self(montgomery_reduce(mul_wide(&reduced, &R_SQUARED)))
     }
@@ -122,7 +132,7 @@ impl Zeroize for Scalar {
 /// Round i adds `m·n·2^(64 i)` with `m = t[i]·(-n^-1) mod 2^64`, which clears limb i. The
 /// carry out of limb i + 4 is held in `carry_high` and added at limb i + 5 in the next round.
 /// The result is below 2n, so one conditional subtraction finishes the reduction.
-const fn montgomery_reduce(t: [u64; 8]) -> [u64; 4] {
+fn montgomery_reduce(t: [u64; 8]) -> [u64; 4] {
     let mut t = t;
     let mut carry_high = false;
     let mut i = 0;

@@ -101,6 +101,7 @@ impl VerificationTable {
     }
 
     /// Returns `digit · G` for an odd digit with |digit| < 2^(width-1). Not constant time.
+    #[inline(always)]
     pub(super) fn multiple(&self, digit: i8) -> AffinePoint {
         let entry = self.odd_multiples[usize::from(digit.unsigned_abs() / 2)];
         if digit < 0 { entry.neg() } else { entry }
