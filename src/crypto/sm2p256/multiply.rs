@@ -116,61 +116,45 @@ fn mul_double_vartime_body(s: &Scalar, t: &Scalar, public_key: &AffinePoint) -> 
 /// Returns the width-`width` non-adjacent form of `scalar`, least significant digit first:
 /// `scalar = Σ digit_i 2^i`, every nonzero digit odd with absolute value below 2^(width-1), and
 /// at least `width - 1` zeros after each nonzero digit. Not constant time.
+///
+/// The scan reads `width` bits at a time from the limbs. A digit `d` at position i that is
+/// negative leaves `2^width + d` to be added at position i + width, kept as `carry`. Where the
+/// bit (plus the carry) is even, the scan moves on by one bit with the carry unchanged.
 fn wnaf(scalar: &Scalar, width: u32) -> [i8; WNAF_LENGTH] {
     let limbs = scalar.limbs();
-    // One extra limb, because adding back a negative digit can carry past bit 255.
-    let mut k = [limbs[0], limbs[1], limbs[2], limbs[3], 0];
-    let window = 1i64 << width;
+    // A zero limb above the scalar, so that windows reaching past bit 255 read zeros.
+    let bits = [limbs[0], limbs[1], limbs[2], limbs[3], 0];
+    let width = width as usize;
+    let window_mask = (1u64 << width) - 1;
     let mut digits = [0i8; WNAF_LENGTH];
-    for digit_slot in digits.iter_mut() {
-        if k == [0; 5] {
-            break;
+    let mut carry = 0u64;
+    let mut position = 0;
+    while position < WNAF_LENGTH {
+        let (limb, offset) = (position / 64, position % 64);
+        let mut window = bits[limb] >> offset;
+        if offset + width > 64 && limb + 1 < bits.len() {
+            window |= bits[limb + 1] << (64 - offset);
         }
-        if k[0] & 1 == 1 {
-            let mut digit = (k[0] & (window as u64 - 1)) as i64;
-            if digit >= window / 2 {
-                digit -= window;
-            }
-            *digit_slot = digit as i8;
-            // k -= digit. After this the low `width` bits of k are zero.
-            if digit >= 0 {
-                subtract_small(&mut k, digit as u64);
-            } else {
-                add_small(&mut k, digit.unsigned_abs());
-            }
+        let value = (window & window_mask) + carry;
+        if value & 1 == 0 {
+            position += 1;
+            continue;
         }
-        shift_right_one(&mut k);
+        let digit = if value >> (width - 1) == 0 {
+            carry = 0;
+            value as i64
+        } else {
+            carry = 1;
+            value as i64 - (1 << width)
+        };
+        digits[position] = digit as i8;
+        position += width;
     }
     debug_assert_eq!(
-        k, [0; 5],
+        carry, 0,
         "the wNAF of a 256-bit scalar has at most 257 digits"
     );
     digits
-}
-
-fn add_small(k: &mut [u64; 5], value: u64) {
-    let mut carry = value;
-    for limb in k.iter_mut() {
-        let (sum, overflow) = limb.overflowing_add(carry);
-        *limb = sum;
-        carry = u64::from(overflow);
-    }
-}
-
-fn subtract_small(k: &mut [u64; 5], value: u64) {
-    let mut borrow = value;
-    for limb in k.iter_mut() {
-        let (difference, underflow) = limb.overflowing_sub(borrow);
-        *limb = difference;
-        borrow = u64::from(underflow);
-    }
-}
-
-fn shift_right_one(k: &mut [u64; 5]) {
-    for i in 0..5 {
-        let high = if i < 4 { k[i + 1] << 63 } else { 0 };
-        k[i] = (k[i] >> 1) | high;
-    }
 }
 
 #[cfg(test)]
