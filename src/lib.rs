@@ -26,7 +26,9 @@ pub use seal::{Seal, SealBuilder, Version};
 pub use sign::SignatureBuilder;
 pub use signature::Signature;
 pub use time::Time;
-pub use verify::{SignedData, VerifyOptions, verify_seal, verify_signature};
+pub use verify::{
+    SignedData, VerifyOptions, verify_seal, verify_signature, verify_signature_cached,
+};
 
 /// A decoded seal or signature, for input whose kind is not known in advance.
 #[derive(Debug, Clone)]

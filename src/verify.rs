@@ -26,6 +26,12 @@ use crate::time::Time;
 use crate::timestamp::TimeStampToken;
 use crate::trust::{CertRevocation, TrustPolicy, revocation_of, validate_chain};
 
+mod batch;
+mod cache;
+
+pub use batch::{BatchItem, BatchVerifier};
+pub use cache::{DEFAULT_SEAL_CACHE_CAPACITY, SealCache};
+
 /// Options of a verification.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
@@ -69,6 +75,7 @@ pub fn verify_seal(seal: &Seal, options: &VerifyOptions) -> SealReport {
         at,
         &options.sm2_id,
         options.trust.as_deref(),
+        None,
         &mut findings,
     );
     SealReport {
@@ -86,6 +93,27 @@ pub fn verify_signature(
     signature: &Signature,
     data: SignedData<'_>,
     options: &VerifyOptions,
+) -> SignatureReport {
+    verify_signature_inner(signature, data, options, None)
+}
+
+/// Verifies a signature like [`verify_signature`], taking the maker's signature check from
+/// `cache` when the same seal bytes were verified before. The report is the same as without
+/// the cache.
+pub fn verify_signature_cached(
+    signature: &Signature,
+    data: SignedData<'_>,
+    options: &VerifyOptions,
+    cache: &SealCache,
+) -> SignatureReport {
+    verify_signature_inner(signature, data, options, Some(cache))
+}
+
+fn verify_signature_inner(
+    signature: &Signature,
+    data: SignedData<'_>,
+    options: &VerifyOptions,
+    cache: Option<&SealCache>,
 ) -> SignatureReport {
     let seal = signature.seal();
     // A verified time stamp from a trusted authority fixes the signing time; otherwise it is
@@ -108,6 +136,7 @@ pub fn verify_signature(
         at,
         &options.sm2_id,
         options.trust.as_deref(),
+        cache,
         &mut seal_findings,
     );
     findings.extend(seal_findings);
@@ -207,6 +236,7 @@ fn seal_checks(
     at: Time,
     sm2_id: &[u8],
     trust: Option<&TrustPolicy>,
+    cache: Option<&SealCache>,
     findings: &mut Vec<Finding>,
 ) -> (Vec<Check>, bool) {
     let mut checks = Vec::new();
@@ -255,18 +285,24 @@ fn seal_checks(
             } else {
                 "SESeal.signedValue"
             };
-            verify_sm2(
-                "seal.maker_signature",
-                cert,
-                &seal.signature_algorithm,
-                &seal.signed_value,
-                location,
-                seal.signed_value_offset(),
-                &seal.signed_message(),
-                sm2_id,
-                findings,
-                ("maker", "制章者"),
-            )
+            let compute = |findings: &mut Vec<Finding>| {
+                verify_sm2(
+                    "seal.maker_signature",
+                    cert,
+                    &seal.signature_algorithm,
+                    &seal.signed_value,
+                    location,
+                    seal.signed_value_offset(),
+                    &seal.signed_message(),
+                    sm2_id,
+                    findings,
+                    ("maker", "制章者"),
+                )
+            };
+            match cache {
+                Some(cache) => cache.maker_check(seal, sm2_id, findings, compute),
+                None => compute(findings),
+            }
         }
     };
     let maker_ok = maker_check.status == crate::report::CheckStatus::Passed;
