@@ -15,7 +15,12 @@
 //! the default ID, so it includes Z and `e = SM3(Z || M)`. One SM3 operation is `sm3` over
 //! 1 MiB. The C programs in benches/compare/ measure OpenSSL and GmSSL the same way.
 //!
-//! Usage: `cargo run --release --example speed -- KEY.pem [SECONDS]` (default 2 seconds).
+//! With `--rustcrypto`, the same three operations run on the RustCrypto `sm2` and `sm3` crates
+//! that eseal depends on (`SigningKey::sign` and `VerifyingKey::verify` with the same ID, and
+//! `Sm3::digest`), so the comparison harness can show them beside eseal.
+//!
+//! Usage: `cargo run --release --example speed -- [--rustcrypto] KEY.pem [SECONDS]` (default
+//! 2 seconds).
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -85,9 +90,13 @@ fn print_rates(name: &str, rates: &Rates, scale: f64, unit: &str) {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let rustcrypto = args.first().is_some_and(|arg| arg == "--rustcrypto");
+    if rustcrypto {
+        args.remove(0);
+    }
     if args.is_empty() || args.len() > 2 {
-        eprintln!("usage: speed KEY.pem [SECONDS]");
+        eprintln!("usage: speed [--rustcrypto] KEY.pem [SECONDS]");
         return ExitCode::from(2);
     }
     let seconds = match args.get(1).map(|text| text.parse::<f64>()) {
@@ -107,39 +116,105 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let key = match PrivateKey::from_pem(&pem) {
-        Ok(key) => key,
-        Err(e) => {
-            eprintln!("speed: {}: {e}", args[0]);
-            return ExitCode::from(2);
-        }
-    };
-    let public = key.public_key();
 
     // The same inputs as the C programs: bytes 0..31, and 1 MiB of (i * 31 + 7) mod 256.
     let message: Vec<u8> = (0..MESSAGE_BYTES).map(|i| i as u8).collect();
     let sm3_input: Vec<u8> = (0..SM3_INPUT_BYTES)
         .map(|i| (i.wrapping_mul(31) + 7) as u8)
         .collect();
-    let signature = key.sign(DEFAULT_SM2_ID, &message).expect("signing failed");
-    assert!(public.verify(DEFAULT_SM2_ID, &message, &signature));
+    let rates = if rustcrypto {
+        measure_rustcrypto(&args[0], &pem, &message, &sm3_input, duration)
+    } else {
+        measure_eseal(&args[0], &pem, &message, &sm3_input, duration)
+    };
+    let Some([sign_rate, verify_rate, sm3_rate]) = rates else {
+        return ExitCode::from(2);
+    };
 
-    let sign_rate = measure(duration, || {
-        black_box(
-            key.sign(DEFAULT_SM2_ID, black_box(&message))
-                .expect("signing failed"),
-        );
-    });
-    let verify_rate = measure(duration, || {
-        assert!(public.verify(DEFAULT_SM2_ID, black_box(&message), &signature));
-    });
-    let sm3_rate = measure(duration, || {
-        black_box(sm3(black_box(&sm3_input)));
-    });
-
-    println!("# eseal {}", env!("CARGO_PKG_VERSION"));
+    if rustcrypto {
+        println!("# RustCrypto sm2 0.14 and sm3 0.5 crates");
+    } else {
+        println!("# eseal {}", env!("CARGO_PKG_VERSION"));
+    }
     print_rates("sm2_sign", &sign_rate, 1.0, "ops/s");
     print_rates("sm2_verify", &verify_rate, 1.0, "ops/s");
     print_rates("sm3_1MiB", &sm3_rate, SM3_INPUT_BYTES as f64 / 1e6, "MB/s");
     ExitCode::SUCCESS
+}
+
+/// Measures eseal's signing, verification and SM3. Returns `None` after printing why the key
+/// cannot be used.
+fn measure_eseal(
+    path: &str,
+    pem: &[u8],
+    message: &[u8],
+    sm3_input: &[u8],
+    duration: Duration,
+) -> Option<[Rates; 3]> {
+    let key = match PrivateKey::from_pem(pem) {
+        Ok(key) => key,
+        Err(e) => {
+            eprintln!("speed: {path}: {e}");
+            return None;
+        }
+    };
+    let public = key.public_key();
+    let signature = key.sign(DEFAULT_SM2_ID, message).expect("signing failed");
+    assert!(public.verify(DEFAULT_SM2_ID, message, &signature));
+
+    let sign_rate = measure(duration, || {
+        black_box(
+            key.sign(DEFAULT_SM2_ID, black_box(message))
+                .expect("signing failed"),
+        );
+    });
+    let verify_rate = measure(duration, || {
+        assert!(public.verify(DEFAULT_SM2_ID, black_box(message), &signature));
+    });
+    let sm3_rate = measure(duration, || {
+        black_box(sm3(black_box(sm3_input)));
+    });
+    Some([sign_rate, verify_rate, sm3_rate])
+}
+
+/// Measures the same operations with the RustCrypto `sm2` and `sm3` crates.
+fn measure_rustcrypto(
+    path: &str,
+    pem: &[u8],
+    message: &[u8],
+    sm3_input: &[u8],
+    duration: Duration,
+) -> Option<[Rates; 3]> {
+    use sm2::dsa::signature::{Signer, Verifier};
+    use sm2::pkcs8::DecodePrivateKey;
+    use sm3::Digest;
+
+    let id = std::str::from_utf8(DEFAULT_SM2_ID).expect("the default ID is ASCII");
+    let secret = match std::str::from_utf8(pem)
+        .ok()
+        .and_then(|text| sm2::SecretKey::from_pkcs8_pem(text).ok())
+    {
+        Some(secret) => secret,
+        None => {
+            eprintln!("speed: {path}: not an unencrypted PKCS#8 SM2 key in PEM");
+            return None;
+        }
+    };
+    let signing_key = sm2::dsa::SigningKey::new(id, &secret).expect("a valid SM2 key");
+    let verifying_key =
+        sm2::dsa::VerifyingKey::new(id, secret.public_key()).expect("a valid SM2 key");
+    let signature: sm2::dsa::Signature = signing_key.sign(message);
+    assert!(verifying_key.verify(message, &signature).is_ok());
+
+    let sign_rate = measure(duration, || {
+        let signature: sm2::dsa::Signature = signing_key.sign(black_box(message));
+        black_box(signature);
+    });
+    let verify_rate = measure(duration, || {
+        assert!(verifying_key.verify(black_box(message), &signature).is_ok());
+    });
+    let sm3_rate = measure(duration, || {
+        black_box(sm3::Sm3::digest(black_box(sm3_input)));
+    });
+    Some([sign_rate, verify_rate, sm3_rate])
 }
