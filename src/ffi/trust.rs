@@ -6,8 +6,7 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use super::boundary::{
-    Failure, bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg,
-    write,
+    Failure, bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg, write,
 };
 use super::report::eseal_report;
 use super::result::eseal_result;
@@ -206,9 +205,8 @@ pub unsafe extern "C" fn eseal_trust_add_seal_revocation_list(
     guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (trust, data) = unsafe { (handle_mut(trust)?, bytes(data, len)?) };
-        let list = SealRevocationList::from_pem_or_der(data).map_err(|error| {
-            Failure::with_code(eseal_result::SealRevocationListInvalid, &error)
-        })?;
+        let list = SealRevocationList::from_pem_or_der(data)
+            .map_err(|error| Failure::with_code(eseal_result::SealRevocationListInvalid, &error))?;
         trust.policy.seal_revocations.push(list);
         Ok(())
     })
