@@ -322,10 +322,10 @@ typedef struct {
 typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, uint8_t *signature_out);
 
 /**
- * A time stamp service: given the `len` bytes at `data` (the DER SM2 signature value of the
- * new signature, whose SM3 digest must be the token's messageImprint), writes a DER
+ * A time stamp service. It gets the `len` bytes at `data`, the DER SM2 signature value of the
+ * new signature, whose SM3 digest must be the token's messageImprint. It writes a DER
  * TimeStampToken (GB/T 20520) of at most `token_capacity` bytes to `token_out` and its length
- * to `token_len_out`. It returns `ESEAL_RESULT_OK` (0) on success and any other value on
+ * to `token_len_out`, and returns `ESEAL_RESULT_OK` (0) on success or any other value on
  * failure. `context` is passed through unchanged. `token_capacity` is
  * `ESEAL_MAX_TIME_STAMP_TOKEN_LEN`.
  */
@@ -403,8 +403,8 @@ eseal_result eseal_private_key_from_bytes_with_password(const uint8_t *data, siz
  * # Safety
  *
  * `data` must point to `len` readable bytes and `password` to `password_len` readable bytes
- * (NULL with 0 for the empty password); `key_out` must be writable; `cert_out` may be NULL to
- * skip the certificate and is otherwise writable. On success `*key_out` holds a key to
+ * (NULL with 0 for the empty password). `key_out` must be writable. `cert_out` may be NULL to
+ * skip the certificate, and is otherwise writable. On success `*key_out` holds a key to
  * release with `eseal_private_key_free`, and `*cert_out` a certificate to release with
  * `eseal_certificate_free`, or NULL when the file has no certificate for the key. eseal keeps
  * no copy of the password.
@@ -952,9 +952,9 @@ eseal_result eseal_private_key_sign_digest(const eseal_private_key *key, const u
  *
  * # Safety
  *
- * As for `eseal_sign`; `callback` must be a valid function that reads `len` bytes at its
- * `data` argument, writes at most `token_capacity` bytes at `token_out` and one `size_t` at
- * `token_len_out`, and that may be called from this thread with `context`.
+ * As for `eseal_sign`. `callback` must be a valid function that may be called from this thread
+ * with `context`. It reads `len` bytes at its `data` argument, writes at most
+ * `token_capacity` bytes at `token_out` and writes one `size_t` at `token_len_out`.
  */
 eseal_result eseal_sign_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
 

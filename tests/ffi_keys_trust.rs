@@ -77,7 +77,8 @@ fn open_pkcs12(
     if result == eseal_result::Ok {
         Ok((key, cert))
     } else {
-        assert!(key.is_null() && cert.is_null(), "an output was written");
+        assert!(key.is_null(), "a key was output on failure");
+        assert!(cert.is_null(), "a certificate was output on failure");
         Err(result)
     }
 }

@@ -20,8 +20,8 @@ impl Failure {
         Self { code, message }
     }
 
-    /// A failure with `code` instead of the error's own, keeping the error's message: for calls
-    /// that know more about what failed than the error's kind tells.
+    /// Makes a failure with `code` in place of the error's own code, keeping the error's
+    /// message, for calls that know more about what failed than the error's kind shows.
     pub(crate) fn with_code(code: eseal_result, error: &Error) -> Self {
         Self {
             code,

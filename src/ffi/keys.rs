@@ -95,8 +95,8 @@ pub unsafe extern "C" fn eseal_private_key_from_bytes_with_password(
 /// # Safety
 ///
 /// `data` must point to `len` readable bytes and `password` to `password_len` readable bytes
-/// (NULL with 0 for the empty password); `key_out` must be writable; `cert_out` may be NULL to
-/// skip the certificate and is otherwise writable. On success `*key_out` holds a key to
+/// (NULL with 0 for the empty password). `key_out` must be writable. `cert_out` may be NULL to
+/// skip the certificate, and is otherwise writable. On success `*key_out` holds a key to
 /// release with `eseal_private_key_free`, and `*cert_out` a certificate to release with
 /// `eseal_certificate_free`, or NULL when the file has no certificate for the key. eseal keeps
 /// no copy of the password.

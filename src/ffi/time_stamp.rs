@@ -16,10 +16,10 @@ use crate::timestamp::TimeStampToken;
 /// with the authority's certificate is a few kilobytes.
 pub const ESEAL_MAX_TIME_STAMP_TOKEN_LEN: usize = 65_536;
 
-/// A time stamp service: given the `len` bytes at `data` (the DER SM2 signature value of the
-/// new signature, whose SM3 digest must be the token's messageImprint), writes a DER
+/// A time stamp service. It gets the `len` bytes at `data`, the DER SM2 signature value of the
+/// new signature, whose SM3 digest must be the token's messageImprint. It writes a DER
 /// TimeStampToken (GB/T 20520) of at most `token_capacity` bytes to `token_out` and its length
-/// to `token_len_out`. It returns `ESEAL_RESULT_OK` (0) on success and any other value on
+/// to `token_len_out`, and returns `ESEAL_RESULT_OK` (0) on success or any other value on
 /// failure. `context` is passed through unchanged. `token_capacity` is
 /// `ESEAL_MAX_TIME_STAMP_TOKEN_LEN`.
 pub type eseal_time_stamp_callback = Option<
@@ -56,8 +56,8 @@ impl CallbackStamper {
         let mut token = vec![0u8; ESEAL_MAX_TIME_STAMP_TOKEN_LEN];
         let mut written = 0usize;
         // SAFETY: the caller of eseal_sign_with_time_stamp promises a callback that reads
-        // `len` bytes at `data`, writes at most `token_capacity` bytes at `token_out` and one
-        // usize at `token_len_out`; all three buffers live for the call.
+        // `len` bytes at `data`, writes at most `token_capacity` bytes at `token_out` and
+        // writes one usize at `token_len_out`. All three buffers live for the call.
         let code = unsafe {
             (self.callback)(
                 self.context,
@@ -83,6 +83,7 @@ impl CallbackStamper {
                 ),
             ));
         }
+
         token.truncate(written);
         let invalid = |reason: String| {
             Failure::new(
@@ -109,9 +110,9 @@ impl CallbackStamper {
 ///
 /// # Safety
 ///
-/// As for `eseal_sign`; `callback` must be a valid function that reads `len` bytes at its
-/// `data` argument, writes at most `token_capacity` bytes at `token_out` and one `size_t` at
-/// `token_len_out`, and that may be called from this thread with `context`.
+/// As for `eseal_sign`. `callback` must be a valid function that may be called from this thread
+/// with `context`. It reads `len` bytes at its `data` argument, writes at most
+/// `token_capacity` bytes at `token_out` and writes one `size_t` at `token_len_out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_sign_with_time_stamp(
     seal: *const eseal_seal,
