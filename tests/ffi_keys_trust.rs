@@ -519,6 +519,11 @@ fn time_stamp_length_over_capacity() {
     let mut stamping = Stamping::new(Mode::TooLong);
     let result = sign_with_time_stamp("UserV4.esl", &mut stamping);
     assert_eq!(result.unwrap_err(), eseal_result::TimeStampFailed);
+    assert!(
+        last_error().contains("65537-byte token"),
+        "{}",
+        last_error()
+    );
 }
 
 #[test]

@@ -78,8 +78,8 @@ impl CallbackStamper {
             return Err(Failure::new(
                 eseal_result::TimeStampFailed,
                 format!(
-                    "the time stamp callback reported {written} bytes, over the buffer's \
-                     {ESEAL_MAX_TIME_STAMP_TOKEN_LEN}"
+                    "the time stamp callback reported a {written}-byte token, more than the \
+                     {ESEAL_MAX_TIME_STAMP_TOKEN_LEN} bytes of its buffer"
                 ),
             ));
         }
