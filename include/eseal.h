@@ -17,6 +17,12 @@
 #define ESEAL_MAX_STAMPS 10000
 
 /**
+ * Size in bytes of the buffer a time stamp callback writes its token to. A GB/T 20520 token
+ * with the authority's certificate is a few kilobytes.
+ */
+#define ESEAL_MAX_TIME_STAMP_TOKEN_LEN 65536
+
+/**
  * Largest picture accepted when making a seal. Stamp images are tens of kilobytes, and an OFD
  * package used as the image a few hundred; 8 MiB leaves room without letting a mistake
  * produce a huge seal.
@@ -77,6 +83,11 @@ enum eseal_result
    */
   ESEAL_RESULT_RNG_FAILED = 302,
   /**
+   * The password of an encrypted private key or a PKCS#12 file is wrong. Damaged
+   * ciphertext fails the same checks, so it gives this code too.
+   */
+  ESEAL_RESULT_WRONG_PASSWORD = 303,
+  /**
    * The seal picture does not match its type or is not supported.
    */
   ESEAL_RESULT_PICTURE_INVALID = 400,
@@ -120,6 +131,24 @@ enum eseal_result
    * The external signer callback reported a failure.
    */
   ESEAL_RESULT_SIGNER_FAILED = 508,
+  /**
+   * The time stamp callback reported a failure or wrote more bytes than it was given room
+   * for.
+   */
+  ESEAL_RESULT_TIME_STAMP_FAILED = 509,
+  /**
+   * The time stamp callback returned bytes that are not a TimeStampToken, or a token that
+   * does not cover the signature value.
+   */
+  ESEAL_RESULT_TIME_STAMP_INVALID = 510,
+  /**
+   * A CRL cannot be read: not PEM or DER, or not a well-formed X.509 CRL.
+   */
+  ESEAL_RESULT_CRL_INVALID = 600,
+  /**
+   * A seal revocation list cannot be read: not PEM or DER, or not well-formed.
+   */
+  ESEAL_RESULT_SEAL_REVOCATION_LIST_INVALID = 601,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -293,6 +322,16 @@ typedef struct {
 typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, uint8_t *signature_out);
 
 /**
+ * A time stamp service. It gets the `len` bytes at `data`, the DER SM2 signature value of the
+ * new signature, whose SM3 digest must be the token's messageImprint. It writes a DER
+ * TimeStampToken (GB/T 20520) of at most `token_capacity` bytes to `token_out` and its length
+ * to `token_len_out`, and returns `ESEAL_RESULT_OK` (0) on success or any other value on
+ * failure. `context` is passed through unchanged. `token_capacity` is
+ * `ESEAL_MAX_TIME_STAMP_TOKEN_LEN`.
+ */
+typedef uint32_t (*eseal_time_stamp_callback)(void *context, const uint8_t *data, size_t len, uint8_t *token_out, size_t token_capacity, size_t *token_len_out);
+
+/**
  * An online revocation check: given a certificate and its issuer (DER) and a time, returns
  * `ESEAL_REVOCATION_STATUS_*` as a number, and for a revoked certificate writes the
  * revocation time (seconds since 1970-01-01T00:00:00Z) to `revoked_at_out`; REVOKED with no
@@ -329,6 +368,48 @@ eseal_result eseal_debug_panic(void);
  * `*key_out` holds a key to release with `eseal_private_key_free`.
  */
 eseal_result eseal_private_key_from_bytes(const uint8_t *data, size_t len, eseal_private_key **key_out);
+
+/**
+ * Reads an SM2 private key that may be password-protected: encrypted PKCS#8 (PEM
+ * `ENCRYPTED PRIVATE KEY` or DER EncryptedPrivateKeyInfo), a PKCS#12 file (DER or BER), or an
+ * unencrypted key as `eseal_private_key_from_bytes` reads it, for which the password is not
+ * used. The password is taken byte for byte, without a terminating NUL. PKCS#12 key
+ * derivation needs it as UTF-8. To get the certificate stored in a PKCS#12 file too, use
+ * `eseal_pkcs12_open`.
+ *
+ * A wrong password gives `ESEAL_RESULT_WRONG_PASSWORD`. A malformed or truncated file, an
+ * unsupported algorithm or a file over a size limit gives `ESEAL_RESULT_KEY_INVALID`. Neither
+ * message contains the password.
+ *
+ * # Safety
+ *
+ * `data` must point to `len` readable bytes and `password` to `password_len` readable bytes
+ * (NULL with 0 for the empty password); `key_out` must be writable. On success `*key_out`
+ * holds a key to release with `eseal_private_key_free`. eseal keeps no copy of the password.
+ */
+eseal_result eseal_private_key_from_bytes_with_password(const uint8_t *data, size_t len, const uint8_t *password, size_t password_len, eseal_private_key **key_out);
+
+/**
+ * Opens a PKCS#12 file (.p12 or .pfx, DER or BER) with its password and returns its SM2
+ * private key and, when the file contains it, the key's certificate, so that a signer can be
+ * made from the file alone. The password is taken byte for byte, without a terminating NUL,
+ * and must be UTF-8 because PKCS#12 key derivation uses it as a BMPString. Other
+ * certificates in the file (usually the issuers) are not returned.
+ *
+ * A wrong password gives `ESEAL_RESULT_WRONG_PASSWORD`. A malformed or truncated file, a file
+ * without exactly one private key, or an unsupported algorithm gives
+ * `ESEAL_RESULT_KEY_INVALID`.
+ *
+ * # Safety
+ *
+ * `data` must point to `len` readable bytes and `password` to `password_len` readable bytes
+ * (NULL with 0 for the empty password). `key_out` must be writable. `cert_out` may be NULL to
+ * skip the certificate, and is otherwise writable. On success `*key_out` holds a key to
+ * release with `eseal_private_key_free`, and `*cert_out` a certificate to release with
+ * `eseal_certificate_free`, or NULL when the file has no certificate for the key. eseal keeps
+ * no copy of the password.
+ */
+eseal_result eseal_pkcs12_open(const uint8_t *data, size_t len, const uint8_t *password, size_t password_len, eseal_private_key **key_out, eseal_certificate **cert_out);
 
 /**
  * Generates a new SM2 private key.
@@ -368,6 +449,16 @@ eseal_result eseal_certificate_from_bytes(const uint8_t *data, size_t len, eseal
  * `cert` must be a live certificate; non-NULL outputs must be writable.
  */
 eseal_result eseal_certificate_names(const eseal_certificate *cert, const char **subject_out, const char **issuer_out, const char **serial_out);
+
+/**
+ * Gets the certificate's stored DER bytes, owned by the certificate and valid until it is
+ * freed.
+ *
+ * # Safety
+ *
+ * `cert` must be a live certificate; both outputs must be writable.
+ */
+eseal_result eseal_certificate_der(const eseal_certificate *cert, const uint8_t **der_out, size_t *len_out);
 
 /**
  * Gets the validity period of a certificate in seconds since 1970-01-01T00:00:00Z.
@@ -848,6 +939,26 @@ eseal_result eseal_sign_with_callback(const eseal_seal *seal, const eseal_certif
 eseal_result eseal_private_key_sign_digest(const eseal_private_key *key, const uint8_t *digest, uint8_t *signature_out);
 
 /**
+ * Signs `data` as `eseal_sign` does and adds a time stamp from `callback` to the signature
+ * (SES_Signature.timeStamp). eseal checks that the token is a TimeStampToken whose
+ * messageImprint is the SM3 digest of the signature value, signed with SM2 by an authority
+ * whose certificate is in the token and valid at genTime. Whether that authority is trusted is
+ * checked only when the signature is verified with a trust policy.
+ *
+ * A callback failure gives `ESEAL_RESULT_TIME_STAMP_FAILED`, and a token that fails the checks
+ * `ESEAL_RESULT_TIME_STAMP_INVALID`; nothing is output then. A V1 seal gives
+ * `ESEAL_RESULT_ENCODE_FAILED`, because V1 signatures have no timeStamp field. The callback
+ * is called once, on this thread, after all the signing checks have passed.
+ *
+ * # Safety
+ *
+ * As for `eseal_sign`. `callback` must be a valid function that may be called from this thread
+ * with `context`. It reads `len` bytes at its `data` argument, writes at most
+ * `token_capacity` bytes at `token_out` and writes one `size_t` at `token_len_out`.
+ */
+eseal_result eseal_sign_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
+
+/**
  * Makes an empty trust policy.
  *
  * # Safety
@@ -868,7 +979,20 @@ eseal_result eseal_trust_new(eseal_trust **trust_out);
 eseal_result eseal_trust_add_certificates(eseal_trust *trust, const uint8_t *data, size_t len);
 
 /**
- * Adds a CRL (PEM or DER). It is used only when its signature verifies with its issuer.
+ * Adds certificates as `eseal_trust_add_certificates` does and writes how many were added to
+ * `count_out`. Nothing is added when the call fails.
+ *
+ * # Safety
+ *
+ * `trust` must be a live policy used by no other thread; `data` must point to `len` bytes;
+ * `count_out` must be writable.
+ */
+eseal_result eseal_trust_add_certificates_with_count(eseal_trust *trust, const uint8_t *data, size_t len, size_t *count_out);
+
+/**
+ * Adds a CRL (PEM or DER). It is used only when its signature verifies with its issuer, which
+ * is checked during verification, so a CRL with a bad signature is added here. Bytes that are
+ * not a well-formed CRL give `ESEAL_RESULT_CRL_INVALID`.
  *
  * # Safety
  *
@@ -878,7 +1002,8 @@ eseal_result eseal_trust_add_crl(eseal_trust *trust, const uint8_t *data, size_t
 
 /**
  * Adds a seal revocation list (PEM or DER). A list whose signature or signer does not verify
- * makes the `seal.revocation` check fail.
+ * makes the `seal.revocation` check fail during verification. Bytes that are not a
+ * well-formed list give `ESEAL_RESULT_SEAL_REVOCATION_LIST_INVALID`.
  *
  * # Safety
  *
@@ -916,6 +1041,16 @@ void eseal_trust_free(eseal_trust *trust);
 eseal_result eseal_signature_verify_with_trust(const eseal_signature *signature, const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
 
 /**
+ * Verifies a signature against the 32-byte SM3 digest of the original data, as
+ * `eseal_signature_verify_digest` does, with a trust policy (NULL for none).
+ *
+ * # Safety
+ *
+ * As for `eseal_signature_verify_digest`; `trust` must be NULL or a live policy.
+ */
+eseal_result eseal_signature_verify_digest_with_trust(const eseal_signature *signature, const uint8_t *digest, const eseal_trust *trust, eseal_report **report_out);
+
+/**
  * Verifies a seal at `unix_time` (or `ESEAL_TIME_NOW`) with a trust policy (NULL for none).
  *
  * # Safety
@@ -923,6 +1058,16 @@ eseal_result eseal_signature_verify_with_trust(const eseal_signature *signature,
  * As for `eseal_seal_verify`; `trust` must be NULL or a live policy.
  */
 eseal_result eseal_seal_verify_with_trust(const eseal_seal *seal, int64_t unix_time, const eseal_trust *trust, eseal_report **report_out);
+
+/**
+ * Verifies an OFD document held in memory as `eseal_ofd_verify` does, with a trust policy
+ * (NULL for none).
+ *
+ * # Safety
+ *
+ * As for `eseal_ofd_verify`; `trust` must be NULL or a live policy.
+ */
+eseal_result eseal_ofd_verify_with_trust(const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
 
 /**
  * Verifies an OFD file as `eseal_ofd_verify_file` does, with a trust policy (NULL for none).

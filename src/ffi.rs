@@ -20,6 +20,7 @@ mod report;
 mod result;
 mod seal;
 mod signature;
+mod time_stamp;
 mod trust;
 
 pub use keys::*;
@@ -28,4 +29,5 @@ pub use report::*;
 pub use result::*;
 pub use seal::*;
 pub use signature::*;
+pub use time_stamp::*;
 pub use trust::*;

@@ -12,6 +12,7 @@ cargo test --locked
 
 echo "tests: release build for the C, Python and Java tests"
 cargo build --release --locked
+cargo build --release --locked --example time_stamp_authority
 
 echo "tests: C ABI"
 bash tests/c/run.sh

@@ -3,6 +3,7 @@
 # using the Debian packages of JNA and JUnit 5 (no Maven repository needed).
 #
 # Run after `cargo build --release`, from any directory; CI calls it from the repository root.
+# Builds the test time stamp authority (examples/time_stamp_authority.rs) when it is missing.
 # Installs libjna-java and junit5 with apt-get when they are missing (needs root or sudo).
 # Reads the vectors from $ESEAL_VECTORS (default: ../shared/vectors beside the repository) and
 # the command-line tool from $ESEAL_CLI (default: target/release/eseal).
@@ -21,6 +22,12 @@ fi
 
 export ESEAL_VECTORS="${ESEAL_VECTORS:-$root/../shared/vectors}"
 export ESEAL_CLI="${ESEAL_CLI:-$library_dir/eseal}"
+# The test time stamp authority that the time stamp tests call.
+export ESEAL_TSA="${ESEAL_TSA:-$library_dir/examples/time_stamp_authority}"
+if [ ! -x "$ESEAL_TSA" ]; then
+    echo "run-tests: building the test time stamp authority"
+    cargo build --release --locked --example time_stamp_authority
+fi
 
 # Debian packages: JNA, JUnit 5 with its console launcher, and a JDK when none is installed.
 jars=/usr/share/java

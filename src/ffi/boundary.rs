@@ -15,6 +15,21 @@ pub(crate) struct Failure {
     message: String,
 }
 
+impl Failure {
+    pub(crate) fn new(code: eseal_result, message: String) -> Self {
+        Self { code, message }
+    }
+
+    /// Makes a failure with `code` in place of the error's own code, keeping the error's
+    /// message, for calls that know more about what failed than the error's kind shows.
+    pub(crate) fn with_code(code: eseal_result, error: &Error) -> Self {
+        Self {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
 impl From<eseal_result> for Failure {
     fn from(code: eseal_result) -> Self {
         let message = static_message(code);

@@ -34,6 +34,9 @@ pub enum eseal_result {
     CertificateInvalid = 301,
     /// The system random number generator failed.
     RngFailed = 302,
+    /// The password of an encrypted private key or a PKCS#12 file is wrong. Damaged
+    /// ciphertext fails the same checks, so it gives this code too.
+    WrongPassword = 303,
 
     /// The seal picture does not match its type or is not supported.
     PictureInvalid = 400,
@@ -58,14 +61,25 @@ pub enum eseal_result {
     MakerCertificateNotValidAtTime = 507,
     /// The external signer callback reported a failure.
     SignerFailed = 508,
+    /// The time stamp callback reported a failure or wrote more bytes than it was given room
+    /// for.
+    TimeStampFailed = 509,
+    /// The time stamp callback returned bytes that are not a TimeStampToken, or a token that
+    /// does not cover the signature value.
+    TimeStampInvalid = 510,
+
+    /// A CRL cannot be read: not PEM or DER, or not a well-formed X.509 CRL.
+    CrlInvalid = 600,
+    /// A seal revocation list cannot be read: not PEM or DER, or not well-formed.
+    SealRevocationListInvalid = 601,
 }
 
 impl From<&Error> for eseal_result {
     fn from(error: &Error) -> Self {
         match error {
             Error::Parse(_) => Self::ParseError,
-            // NOTE: the C ABI takes no password yet, so protected keys map to KeyInvalid.
-            Error::Key(_) | Error::WrongPassword(_) | Error::Keystore(_) => Self::KeyInvalid,
+            Error::Key(_) | Error::Keystore(_) => Self::KeyInvalid,
+            Error::WrongPassword(_) => Self::WrongPassword,
             Error::Certificate(_) => Self::CertificateInvalid,
             Error::Encode { .. } => Self::EncodeFailed,
             Error::Picture(_) => Self::PictureInvalid,
@@ -113,6 +127,7 @@ pub extern "C" fn eseal_result_message(result: u32) -> *const c_char {
         300 => b"the private key is invalid\0",
         301 => b"the certificate is invalid\0",
         302 => b"the random number generator failed\0",
+        303 => b"the password of the private key or PKCS#12 file is wrong\0",
         400 => b"the seal picture is invalid or does not match its type\0",
         401 => b"a value cannot be encoded as DER or is missing\0",
         500 => b"signing refused: the seal's maker signature does not verify\0",
@@ -124,6 +139,10 @@ pub extern "C" fn eseal_result_message(result: u32) -> *const c_char {
         506 => b"the SM2 signature is invalid\0",
         507 => b"signing refused: the seal maker's certificate is not valid at the signing time\0",
         508 => b"the external signer failed\0",
+        509 => b"the time stamp callback failed\0",
+        510 => b"the time stamp token is invalid or does not cover the signature value\0",
+        600 => b"the CRL is invalid\0",
+        601 => b"the seal revocation list is invalid\0",
         _ => b"unknown result code\0",
     };
     text.as_ptr().cast()

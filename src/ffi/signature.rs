@@ -28,7 +28,7 @@ impl eseal_signature {
         &self.signature
     }
 
-    fn new(signature: Signature) -> Self {
+    pub(crate) fn new(signature: Signature) -> Self {
         let property_info =
             CString::new(signature.tbs.property_info.replace('\0', "")).unwrap_or_default();
         Self {
@@ -243,7 +243,7 @@ pub unsafe extern "C" fn eseal_signature_free(signature: *mut eseal_signature) {
 /// # Safety
 ///
 /// `ptr` must be NULL or a NUL-terminated string.
-unsafe fn property_info(ptr: *const c_char) -> Result<String, eseal_result> {
+pub(crate) unsafe fn property_info(ptr: *const c_char) -> Result<String, eseal_result> {
     if ptr.is_null() {
         Ok(String::new())
     } else {

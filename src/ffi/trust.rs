@@ -2,16 +2,18 @@
 //! revocation callback.
 
 use std::ffi::{c_char, c_void};
+use std::io::Cursor;
 use std::sync::Arc;
 
 use super::boundary::{
-    bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg, write,
+    Failure, bytes, free_handle, guard, handle, handle_mut, into_handle, out, text, time_arg, write,
 };
 use super::report::eseal_report;
 use super::result::eseal_result;
 use super::seal::eseal_seal;
 use super::signature::eseal_signature;
 use crate::cert::Certificate;
+use crate::ofd::{Limits, verify_ofd};
 use crate::time::Time;
 use crate::trust::{Crl, RevocationChecker, RevocationStatus, SealRevocationList, TrustPolicy};
 use crate::verify::{SignedData, VerifyOptions, verify_seal, verify_signature};
@@ -139,7 +141,34 @@ pub unsafe extern "C" fn eseal_trust_add_certificates(
     })
 }
 
-/// Adds a CRL (PEM or DER). It is used only when its signature verifies with its issuer.
+/// Adds certificates as `eseal_trust_add_certificates` does and writes how many were added to
+/// `count_out`. Nothing is added when the call fails.
+///
+/// # Safety
+///
+/// `trust` must be a live policy used by no other thread; `data` must point to `len` bytes;
+/// `count_out` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_trust_add_certificates_with_count(
+    trust: *mut eseal_trust,
+    data: *const u8,
+    len: usize,
+    count_out: *mut usize,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (trust, data) = unsafe { (handle_mut(trust)?, bytes(data, len)?) };
+        let count_out = out(count_out)?;
+        let count = trust.policy.store.add_pem_or_der(data)?;
+        // SAFETY: checked by `out`.
+        unsafe { write(count_out, count) };
+        Ok(())
+    })
+}
+
+/// Adds a CRL (PEM or DER). It is used only when its signature verifies with its issuer, which
+/// is checked during verification, so a CRL with a bad signature is added here. Bytes that are
+/// not a well-formed CRL give `ESEAL_RESULT_CRL_INVALID`.
 ///
 /// # Safety
 ///
@@ -153,13 +182,16 @@ pub unsafe extern "C" fn eseal_trust_add_crl(
     guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (trust, data) = unsafe { (handle_mut(trust)?, bytes(data, len)?) };
-        trust.policy.crls.push(Crl::from_pem_or_der(data)?);
+        let crl = Crl::from_pem_or_der(data)
+            .map_err(|error| Failure::with_code(eseal_result::CrlInvalid, &error))?;
+        trust.policy.crls.push(crl);
         Ok(())
     })
 }
 
 /// Adds a seal revocation list (PEM or DER). A list whose signature or signer does not verify
-/// makes the `seal.revocation` check fail.
+/// makes the `seal.revocation` check fail during verification. Bytes that are not a
+/// well-formed list give `ESEAL_RESULT_SEAL_REVOCATION_LIST_INVALID`.
 ///
 /// # Safety
 ///
@@ -173,10 +205,9 @@ pub unsafe extern "C" fn eseal_trust_add_seal_revocation_list(
     guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (trust, data) = unsafe { (handle_mut(trust)?, bytes(data, len)?) };
-        trust
-            .policy
-            .seal_revocations
-            .push(SealRevocationList::from_pem_or_der(data)?);
+        let list = SealRevocationList::from_pem_or_der(data)
+            .map_err(|error| Failure::with_code(eseal_result::SealRevocationListInvalid, &error))?;
+        trust.policy.seal_revocations.push(list);
         Ok(())
     })
 }
@@ -262,6 +293,44 @@ pub unsafe extern "C" fn eseal_signature_verify_with_trust(
     })
 }
 
+/// Verifies a signature against the 32-byte SM3 digest of the original data, as
+/// `eseal_signature_verify_digest` does, with a trust policy (NULL for none).
+///
+/// # Safety
+///
+/// As for `eseal_signature_verify_digest`; `trust` must be NULL or a live policy.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_verify_digest_with_trust(
+    signature: *const eseal_signature,
+    digest: *const u8,
+    trust: *const eseal_trust,
+    report_out: *mut *mut eseal_report,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signature, digest) = unsafe { (handle(signature)?, bytes(digest, 32)?) };
+        // SAFETY: NULL is allowed; otherwise a live policy as the caller promises.
+        let trust = unsafe { trust.as_ref() };
+        let report_out = out(report_out)?;
+        let digest: [u8; 32] = digest
+            .try_into()
+            .map_err(|_| eseal_result::InvalidArgument)?;
+        let report = verify_signature(
+            signature.inner(),
+            SignedData::Digest(digest),
+            &options(trust, None),
+        );
+        // SAFETY: checked by `out`.
+        unsafe {
+            write(
+                report_out,
+                into_handle(eseal_report::from_signature(&report)),
+            )
+        };
+        Ok(())
+    })
+}
+
 /// Verifies a seal at `unix_time` (or `ESEAL_TIME_NOW`) with a trust policy (NULL for none).
 ///
 /// # Safety
@@ -283,6 +352,32 @@ pub unsafe extern "C" fn eseal_seal_verify_with_trust(
         let report = verify_seal(&seal.seal, &options(trust, time_arg(unix_time)?));
         // SAFETY: checked by `out`.
         unsafe { write(report_out, into_handle(eseal_report::from_seal(&report))) };
+        Ok(())
+    })
+}
+
+/// Verifies an OFD document held in memory as `eseal_ofd_verify` does, with a trust policy
+/// (NULL for none).
+///
+/// # Safety
+///
+/// As for `eseal_ofd_verify`; `trust` must be NULL or a live policy.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_ofd_verify_with_trust(
+    data: *const u8,
+    len: usize,
+    trust: *const eseal_trust,
+    report_out: *mut *mut eseal_report,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let data = unsafe { bytes(data, len)? };
+        // SAFETY: NULL is allowed; otherwise a live policy as the caller promises.
+        let trust = unsafe { trust.as_ref() };
+        let report_out = out(report_out)?;
+        let report = verify_ofd(Cursor::new(data), &options(trust, None), Limits::default())?;
+        // SAFETY: checked by `out`.
+        unsafe { write(report_out, into_handle(eseal_report::from_ofd(&report))) };
         Ok(())
     })
 }

@@ -4,7 +4,11 @@
  * UndefinedBehaviorSanitizer.
  *
  * Usage:
- *   eseal_test VECTORS JSON_DIR      run the checks; write each vector's report JSON to JSON_DIR
+ *   eseal_test VECTORS JSON_DIR REPOSITORY TIME_STAMP_AUTHORITY AUTHORITY_DIR
+ *                                    run the checks; write each vector's report JSON to
+ *                                    JSON_DIR. TIME_STAMP_AUTHORITY is the program built from
+ *                                    examples/time_stamp_authority.rs, and AUTHORITY_DIR an
+ *                                    empty folder for its files.
  *   eseal_test VECTORS --rounds N    make, sign and verify N times (for valgrind's leak check)
  */
 #include <stdio.h>
@@ -611,6 +615,270 @@ static void test_signature_vectors(const char *vectors, const char *json_dir) {
     }
 }
 
+/* What a time stamp callback does: ask the test authority (examples/time_stamp_authority.rs,
+ * whose folder is the context) for a token, return garbage, or fail. */
+enum stamp_mode { STAMP_AUTHORITY, STAMP_GARBAGE, STAMP_FAILS };
+
+struct stamping {
+    enum stamp_mode mode;
+    const char *authority;
+    const char *folder;
+    int calls;
+};
+
+static uint32_t stamp_callback(void *context, const uint8_t *data, size_t len, uint8_t *token_out,
+                               size_t token_capacity, size_t *token_len_out) {
+    struct stamping *stamping = context;
+    stamping->calls++;
+    if (stamping->mode == STAMP_FAILS) {
+        return 9;
+    }
+    if (stamping->mode == STAMP_GARBAGE) {
+        static const uint8_t garbage[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+        memcpy(token_out, garbage, sizeof garbage);
+        *token_len_out = sizeof garbage;
+        return 0;
+    }
+    char value_path[4096];
+    char token_path[4096];
+    char command[16384];
+    snprintf(value_path, sizeof value_path, "%s/value.der", stamping->folder);
+    snprintf(token_path, sizeof token_path, "%s/token.der", stamping->folder);
+    FILE *value = fopen(value_path, "wb");
+    if (value == NULL || fwrite(data, 1, len, value) != len) {
+        if (value != NULL) {
+            fclose(value);
+        }
+        return 1;
+    }
+    fclose(value);
+    snprintf(command, sizeof command, "'%s' stamp '%s' 2021-06-01T00:05:00Z < '%s' > '%s'",
+             stamping->authority, stamping->folder, value_path, token_path);
+    if (system(command) != 0) {
+        return 2;
+    }
+    struct buffer token = read_file(token_path);
+    if (token.data == NULL || token.len > token_capacity) {
+        free(token.data);
+        return 3;
+    }
+    memcpy(token_out, token.data, token.len);
+    *token_len_out = token.len;
+    free(token.data);
+    return 0;
+}
+
+/* Password-protected keys, signing with a time stamp, trust from memory and the result codes of
+ * CRLs and seal revocation lists. `authority` is the test time stamp authority and `folder` an
+ * empty folder for its files. */
+static void test_protected_keys_and_time_stamps(const char *vectors, const char *repository,
+                                                const char *authority, const char *folder) {
+    struct buffer p12 = read_vector(vectors, "keys/USER.p12");
+    eseal_private_key *key = NULL;
+    eseal_certificate *cert = NULL;
+    const char *password = "777777";
+    EXPECT_RESULT(eseal_pkcs12_open(p12.data, p12.len, (const uint8_t *)password, strlen(password),
+                                    &key, &cert),
+                  ESEAL_RESULT_OK);
+    EXPECT(key != NULL && cert != NULL);
+
+    /* The certificate from the file equals USER.cert.pem, byte for byte. */
+    eseal_certificate *expected = load_cert(vectors, "keys/USER.cert.pem");
+    const uint8_t *der = NULL;
+    const uint8_t *expected_der = NULL;
+    size_t der_len = 0;
+    size_t expected_len = 0;
+    EXPECT_RESULT(eseal_certificate_der(cert, &der, &der_len), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_certificate_der(expected, &expected_der, &expected_len), ESEAL_RESULT_OK);
+    EXPECT(der_len == expected_len && der_len > 0 && memcmp(der, expected_der, der_len) == 0);
+    EXPECT_RESULT(eseal_certificate_der(cert, NULL, &der_len), ESEAL_RESULT_NULL_ARGUMENT);
+
+    /* The key and certificate from the file sign a signature that verifies. */
+    struct buffer seal_der = read_vector(vectors, "seals/UserV4.esl");
+    eseal_seal *seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(seal_der.data, seal_der.len, &seal), ESEAL_RESULT_OK);
+    const uint8_t document[] = "signed with a key from a PKCS#12 file";
+    eseal_signature *signature = NULL;
+    EXPECT_RESULT(eseal_sign(seal, key, cert, SIGNING_TIME, NULL, document, sizeof document,
+                             &signature),
+                  ESEAL_RESULT_OK);
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_signature_verify(signature, document, sizeof document, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(report_valid(report));
+    eseal_report_free(report);
+    eseal_signature_free(signature);
+    eseal_private_key_free(key);
+    eseal_certificate_free(cert);
+
+    /* A wrong password, a truncated file and NULL arguments. */
+    eseal_private_key *failed_key = NULL;
+    eseal_certificate *failed_cert = NULL;
+    EXPECT_RESULT(eseal_pkcs12_open(p12.data, p12.len, (const uint8_t *)"123456", 6, &failed_key,
+                                    &failed_cert),
+                  ESEAL_RESULT_WRONG_PASSWORD);
+    EXPECT(strstr(eseal_last_error_message(), "123456") == NULL);
+    EXPECT_RESULT(eseal_private_key_from_bytes_with_password(p12.data, p12.len, NULL, 0,
+                                                             &failed_key),
+                  ESEAL_RESULT_WRONG_PASSWORD);
+    EXPECT_RESULT(eseal_pkcs12_open(p12.data, p12.len / 2, (const uint8_t *)password,
+                                    strlen(password), &failed_key, NULL),
+                  ESEAL_RESULT_KEY_INVALID);
+    EXPECT_RESULT(eseal_pkcs12_open(p12.data, p12.len, NULL, 6, &failed_key, NULL),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_pkcs12_open(p12.data, p12.len, (const uint8_t *)password,
+                                    strlen(password), NULL, NULL),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT(failed_key == NULL && failed_cert == NULL);
+
+    /* Encrypted PKCS#8 from another tool. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/vectors/encrypted-keys/openssl-aes256-sha256.pem",
+             repository);
+    struct buffer encrypted = read_file(path);
+    EXPECT(encrypted.data != NULL);
+    const char *test_password = "eseal-test";
+    EXPECT_RESULT(eseal_private_key_from_bytes_with_password(
+                      encrypted.data, encrypted.len, (const uint8_t *)test_password,
+                      strlen(test_password), &key),
+                  ESEAL_RESULT_OK);
+    uint8_t digest[32] = {0};
+    uint8_t raw[64];
+    EXPECT_RESULT(eseal_private_key_sign_digest(key, digest, raw), ESEAL_RESULT_OK);
+    eseal_private_key_free(key);
+    EXPECT_RESULT(eseal_private_key_from_bytes_with_password(
+                      encrypted.data, encrypted.len, (const uint8_t *)"eseal-tesT", 10,
+                      &failed_key),
+                  ESEAL_RESULT_WRONG_PASSWORD);
+    EXPECT_RESULT(eseal_private_key_from_bytes(encrypted.data, encrypted.len, &failed_key),
+                  ESEAL_RESULT_KEY_INVALID);
+    free(encrypted.data);
+
+    /* Signing with a time stamp from the test authority, trusted and untrusted. */
+    char command[8192];
+    snprintf(command, sizeof command, "'%s' init '%s'", authority, folder);
+    EXPECT(system(command) == 0);
+    snprintf(path, sizeof path, "%s/root.der", folder);
+    struct buffer authority_root = read_file(path);
+    EXPECT(authority_root.data != NULL);
+    key = load_key(vectors, "keys/USER.key.pem");
+    struct stamping stamping = {STAMP_AUTHORITY, authority, folder, 0};
+    EXPECT_RESULT(eseal_sign_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL, document,
+                                             sizeof document, stamp_callback, &stamping,
+                                             &signature),
+                  ESEAL_RESULT_OK);
+    EXPECT(stamping.calls == 1);
+    struct buffer root = read_vector(vectors, "keys/ROOT.cert.pem");
+    eseal_trust *trust = NULL;
+    size_t count = 0;
+    EXPECT_RESULT(eseal_trust_new(&trust), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_trust_add_certificates_with_count(trust, root.data, root.len, &count),
+                  ESEAL_RESULT_OK);
+    EXPECT(count == 1);
+    EXPECT_RESULT(eseal_signature_verify_with_trust(signature, document, sizeof document, trust,
+                                                    &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.time_stamp") == ESEAL_CHECK_STATUS_FAILED);
+    EXPECT(!report_valid(report));
+    eseal_report_free(report);
+    if (authority_root.data != NULL) {
+        EXPECT_RESULT(eseal_trust_add_certificates_with_count(trust, authority_root.data,
+                                                              authority_root.len, &count),
+                      ESEAL_RESULT_OK);
+        EXPECT(count == 1);
+    }
+    EXPECT_RESULT(eseal_signature_verify_with_trust(signature, document, sizeof document, trust,
+                                                    &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.time_stamp") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(report_valid(report));
+    eseal_report_free(report);
+    eseal_signature_free(signature);
+
+    /* A failing callback, a garbage token, a V1 seal and a missing callback output nothing. */
+    signature = NULL;
+    stamping.mode = STAMP_FAILS;
+    EXPECT_RESULT(eseal_sign_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL, document,
+                                             sizeof document, stamp_callback, &stamping,
+                                             &signature),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    stamping.mode = STAMP_GARBAGE;
+    EXPECT_RESULT(eseal_sign_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL, document,
+                                             sizeof document, stamp_callback, &stamping,
+                                             &signature),
+                  ESEAL_RESULT_TIME_STAMP_INVALID);
+    EXPECT_RESULT(eseal_sign_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL, document,
+                                             sizeof document, NULL, NULL, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT(signature == NULL);
+    struct buffer v1_der = read_vector(vectors, "seals/UserV1.esl");
+    eseal_seal *v1_seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(v1_der.data, v1_der.len, &v1_seal), ESEAL_RESULT_OK);
+    stamping.mode = STAMP_AUTHORITY;
+    EXPECT_RESULT(eseal_sign_with_time_stamp(v1_seal, key, expected, SIGNING_TIME, NULL, document,
+                                             sizeof document, stamp_callback, &stamping,
+                                             &signature),
+                  ESEAL_RESULT_ENCODE_FAILED);
+    EXPECT(signature == NULL);
+    eseal_seal_free(v1_seal);
+    free(v1_der.data);
+
+    /* Trust from memory: an OFD document and a digest. */
+    struct buffer ofd = read_vector(vectors, "ofd/ofdrw-hello.ofd");
+    EXPECT_RESULT(eseal_ofd_verify_with_trust(ofd.data, ofd.len, trust, &report), ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.signer_certificate_chain") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(check_status(report, "seal.maker_certificate_chain") == ESEAL_CHECK_STATUS_PASSED);
+    eseal_report_free(report);
+    EXPECT_RESULT(eseal_ofd_verify_with_trust(ofd.data, ofd.len, NULL, &report), ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.signer_certificate_chain") ==
+           ESEAL_CHECK_STATUS_NOT_CHECKED);
+    eseal_report_free(report);
+    EXPECT_RESULT(eseal_ofd_verify_with_trust(ofd.data, 10, trust, &report),
+                  ESEAL_RESULT_OFD_INVALID);
+    struct buffer vector_der =
+        read_vector(vectors, "signatures/ofdr-wtest-3c2f8c595f20/SignedValue.dat");
+    struct buffer xml = read_vector(vectors, "signatures/ofdr-wtest-3c2f8c595f20/Signature.xml");
+    eseal_signature *vector_signature = NULL;
+    EXPECT_RESULT(eseal_signature_from_der(vector_der.data, vector_der.len, &vector_signature),
+                  ESEAL_RESULT_OK);
+    uint8_t xml_digest[32];
+    EXPECT_RESULT(eseal_sm3(xml.data, xml.len, xml_digest), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signature_verify_digest_with_trust(vector_signature, xml_digest, trust,
+                                                           &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(report_valid(report));
+    EXPECT(check_status(report, "signature.signer_certificate_chain") == ESEAL_CHECK_STATUS_PASSED);
+    eseal_report_free(report);
+    EXPECT_RESULT(eseal_signature_verify_digest_with_trust(vector_signature, NULL, trust, &report),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+
+    /* Unreadable CRLs and seal revocation lists have their own codes. */
+    static const uint8_t not_a_list[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+    EXPECT_RESULT(eseal_trust_add_crl(trust, not_a_list, sizeof not_a_list),
+                  ESEAL_RESULT_CRL_INVALID);
+    EXPECT_RESULT(eseal_trust_add_seal_revocation_list(trust, not_a_list, sizeof not_a_list),
+                  ESEAL_RESULT_SEAL_REVOCATION_LIST_INVALID);
+    EXPECT_RESULT(eseal_trust_add_crl(trust, root.data, root.len), ESEAL_RESULT_CRL_INVALID);
+    EXPECT(strcmp(eseal_result_message(ESEAL_RESULT_CRL_INVALID), "the CRL is invalid") == 0);
+    EXPECT_RESULT(eseal_trust_add_certificates_with_count(trust, not_a_list, sizeof not_a_list,
+                                                          &count),
+                  ESEAL_RESULT_CERTIFICATE_INVALID);
+    EXPECT(count == 1);
+
+    eseal_signature_free(vector_signature);
+    eseal_trust_free(trust);
+    eseal_private_key_free(key);
+    eseal_certificate_free(expected);
+    eseal_seal_free(seal);
+    free(vector_der.data);
+    free(xml.data);
+    free(ofd.data);
+    free(root.data);
+    free(authority_root.data);
+    free(seal_der.data);
+    free(p12.data);
+}
+
 static int run_rounds(const char *vectors, long rounds) {
     eseal_private_key *maker_key = load_key(vectors, "keys/SealBuilder.key.pem");
     eseal_certificate *maker_cert = load_cert(vectors, "keys/SealBuilder.cert.pem");
@@ -646,8 +914,11 @@ int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[2], "--rounds") == 0) {
         return run_rounds(argv[1], strtol(argv[3], NULL, 10));
     }
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s VECTORS JSON_DIR | %s VECTORS --rounds N\n", argv[0], argv[0]);
+    if (argc != 6) {
+        fprintf(stderr,
+                "usage: %s VECTORS JSON_DIR REPOSITORY TIME_STAMP_AUTHORITY AUTHORITY_DIR | "
+                "%s VECTORS --rounds N\n",
+                argv[0], argv[0]);
         return 2;
     }
     test_make_sign_verify(argv[1]);
@@ -655,6 +926,7 @@ int main(int argc, char **argv) {
     test_signature_vectors(argv[1], argv[2]);
     test_ofd(argv[1], argv[2]);
     test_trust_and_external_signers(argv[1]);
+    test_protected_keys_and_time_stamps(argv[1], argv[3], argv[4], argv[5]);
     if (failures == 0) {
         printf("C ABI tests passed\n");
         return 0;

@@ -2,15 +2,21 @@
 # Builds the C ABI test against include/eseal.h and runs it: with AddressSanitizer and
 # UndefinedBehaviorSanitizer, comparing each report's JSON with `eseal verify --json`, then
 # under valgrind for 1,000 make/sign/verify rounds with no leak allowed.
-# Usage: tests/c/run.sh (from the repository root, after `cargo build --release`).
+# Usage: tests/c/run.sh (from the repository root, after `cargo build --release` and
+# `cargo build --release --example time_stamp_authority`, the test time stamp authority).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 vectors="${ESEAL_VECTORS:-$root/../shared/vectors}"
 rounds="${ESEAL_C_ROUNDS:-1000}"
 out="$root/target/c-test"
+authority="${ESEAL_TSA:-$root/target/release/examples/time_stamp_authority}"
 rm -rf "$out"
-mkdir -p "$out/json"
+mkdir -p "$out/json" "$out/authority"
+if [ ! -x "$authority" ]; then
+    echo "c-test: $authority not found; run cargo build --release --example time_stamp_authority" >&2
+    exit 1
+fi
 
 cflags=(-std=c11 -Wall -Wextra -Werror -g -I"$root/include")
 libs=("$root/target/release/libeseal.a" -lpthread -ldl -lm)
@@ -18,7 +24,8 @@ libs=("$root/target/release/libeseal.a" -lpthread -ldl -lm)
 echo "c-test: sanitizers"
 gcc "${cflags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
     "$root/tests/c/eseal_test.c" "${libs[@]}" -o "$out/eseal_test_sanitized"
-ASAN_OPTIONS=detect_leaks=1 "$out/eseal_test_sanitized" "$vectors" "$out/json"
+ASAN_OPTIONS=detect_leaks=1 "$out/eseal_test_sanitized" "$vectors" "$out/json" "$root" \
+    "$authority" "$out/authority"
 
 echo "c-test: JSON equals the eseal tool's"
 for json in "$out"/json/ofd-*.json; do

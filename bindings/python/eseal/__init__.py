@@ -24,7 +24,10 @@ from ._errors import (
     PanicError,
     ParseError,
     Result,
+    RevocationListError,
     SigningError,
+    TimeStampError,
+    WrongPasswordError,
     check,
     result_message,
 )
@@ -41,7 +44,16 @@ from ._ofd import (
 )
 from ._report import Check, CheckStatus, Finding, Report
 from ._seal import MAX_PICTURE_BYTES, Seal, SealBuilder
-from ._signature import Signature, Signer, sign, sign_digest, sign_with_signer, sm3
+from ._signature import (
+    Signature,
+    Signer,
+    TimeStamper,
+    sign,
+    sign_digest,
+    sign_with_signer,
+    sign_with_time_stamp,
+    sm3,
+)
 from ._trust import RevocationStatus, TrustPolicy
 
 __version__ = "0.1.0"
@@ -65,6 +77,7 @@ __all__ = [
     "PrivateKey",
     "Report",
     "Result",
+    "RevocationListError",
     "RevocationStatus",
     "Seal",
     "SealBuilder",
@@ -72,7 +85,10 @@ __all__ = [
     "Signer",
     "SigningError",
     "Stamp",
+    "TimeStampError",
+    "TimeStamper",
     "TrustPolicy",
+    "WrongPasswordError",
     "debug_panic",
     "library_file",
     "library_version",
@@ -82,6 +98,7 @@ __all__ = [
     "sign_ofd",
     "sign_ofd_file",
     "sign_with_signer",
+    "sign_with_time_stamp",
     "sm3",
     "verify_ofd",
 ]

@@ -21,6 +21,7 @@ class Result(enum.IntEnum):
     KEY_INVALID = 300
     CERTIFICATE_INVALID = 301
     RNG_FAILED = 302
+    WRONG_PASSWORD = 303
     PICTURE_INVALID = 400
     ENCODE_FAILED = 401
     SEAL_SIGNATURE_INVALID = 500
@@ -32,6 +33,10 @@ class Result(enum.IntEnum):
     SIGNATURE_INVALID = 506
     MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507
     SIGNER_FAILED = 508
+    TIME_STAMP_FAILED = 509
+    TIME_STAMP_INVALID = 510
+    CRL_INVALID = 600
+    SEAL_REVOCATION_LIST_INVALID = 601
 
 
 def result_message(code: int) -> str:
@@ -94,9 +99,17 @@ class ParseError(EsealError, ValueError):
 
 
 class CryptoMaterialError(EsealError, ValueError):
-    """A key or certificate cannot be read or used, or the random number generator failed.
+    """A key or certificate cannot be read or used, the random number generator failed, or the
+    password of a protected key is wrong.
 
-    Codes 300 to 302.
+    Codes 300 to 303.
+    """
+
+
+class WrongPasswordError(CryptoMaterialError):
+    """The password of an encrypted private key or a PKCS#12 file is wrong. Code 303.
+
+    Damaged ciphertext fails the same checks, so it raises this error too.
     """
 
 
@@ -107,8 +120,19 @@ class EncodeError(EsealError, ValueError):
 class SigningError(EsealError):
     """Signing was refused because a verifier would reject the result (codes 500 to 505 and
     507), an SM2 signature could not be made or an external signer's does not verify (code
-    506), or an external signer failed (code 508).
+    506), an external signer failed (code 508), or a time stamp could not be added (codes 509
+    and 510).
     """
+
+
+class TimeStampError(SigningError):
+    """The time stamp service failed (code 509), or returned bytes that are not a time stamp
+    token over the signature value (code 510).
+    """
+
+
+class RevocationListError(EsealError, ValueError):
+    """A CRL (code 600) or a seal revocation list (code 601) cannot be read."""
 
 
 _CLASS_BY_CODE: dict[int, type[EsealError]] = {
@@ -117,6 +141,9 @@ _CLASS_BY_CODE: dict[int, type[EsealError]] = {
     Result.BUFFER_TOO_SMALL: ArgumentError,
     Result.PANIC: PanicError,
     Result.IO: EsealIOError,
+    Result.WRONG_PASSWORD: WrongPasswordError,
+    Result.TIME_STAMP_FAILED: TimeStampError,
+    Result.TIME_STAMP_INVALID: TimeStampError,
 }
 
 _CLASS_BY_FAMILY: dict[int, type[EsealError]] = {
@@ -124,6 +151,7 @@ _CLASS_BY_FAMILY: dict[int, type[EsealError]] = {
     300: CryptoMaterialError,
     400: EncodeError,
     500: SigningError,
+    600: RevocationListError,
 }
 
 

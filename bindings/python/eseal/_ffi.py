@@ -18,6 +18,7 @@ CDEF = """
 #define ESEAL_TIME_NOW -1
 #define ESEAL_MAX_PICTURE_BYTES 8388608
 #define ESEAL_MAX_STAMPS 10000
+#define ESEAL_MAX_TIME_STAMP_TOKEN_LEN 65536
 
 enum eseal_result {
   ESEAL_RESULT_OK = 0,
@@ -31,6 +32,7 @@ enum eseal_result {
   ESEAL_RESULT_KEY_INVALID = 300,
   ESEAL_RESULT_CERTIFICATE_INVALID = 301,
   ESEAL_RESULT_RNG_FAILED = 302,
+  ESEAL_RESULT_WRONG_PASSWORD = 303,
   ESEAL_RESULT_PICTURE_INVALID = 400,
   ESEAL_RESULT_ENCODE_FAILED = 401,
   ESEAL_RESULT_SEAL_SIGNATURE_INVALID = 500,
@@ -42,6 +44,10 @@ enum eseal_result {
   ESEAL_RESULT_SIGNATURE_INVALID = 506,
   ESEAL_RESULT_MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507,
   ESEAL_RESULT_SIGNER_FAILED = 508,
+  ESEAL_RESULT_TIME_STAMP_FAILED = 509,
+  ESEAL_RESULT_TIME_STAMP_INVALID = 510,
+  ESEAL_RESULT_CRL_INVALID = 600,
+  ESEAL_RESULT_SEAL_REVOCATION_LIST_INVALID = 601,
 };
 typedef uint32_t eseal_result;
 
@@ -70,6 +76,7 @@ enum eseal_revocation_status {
 typedef uint32_t eseal_revocation_status;
 
 typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, uint8_t *signature_out);
+typedef uint32_t (*eseal_time_stamp_callback)(void *context, const uint8_t *data, size_t len, uint8_t *token_out, size_t token_capacity, size_t *token_len_out);
 typedef uint32_t (*eseal_revocation_callback)(void *context, const uint8_t *cert_der, size_t cert_len, const uint8_t *issuer_der, size_t issuer_len, int64_t unix_time, int64_t *revoked_at_out);
 
 typedef struct eseal_stamp {
@@ -88,11 +95,14 @@ typedef struct eseal_stamp {
 eseal_result eseal_debug_panic(void);
 
 eseal_result eseal_private_key_from_bytes(const uint8_t *data, size_t len, eseal_private_key **key_out);
+eseal_result eseal_private_key_from_bytes_with_password(const uint8_t *data, size_t len, const uint8_t *password, size_t password_len, eseal_private_key **key_out);
+eseal_result eseal_pkcs12_open(const uint8_t *data, size_t len, const uint8_t *password, size_t password_len, eseal_private_key **key_out, eseal_certificate **cert_out);
 eseal_result eseal_private_key_generate(eseal_private_key **key_out);
 void eseal_private_key_free(eseal_private_key *key);
 
 eseal_result eseal_certificate_from_bytes(const uint8_t *data, size_t len, eseal_certificate **cert_out);
 eseal_result eseal_certificate_names(const eseal_certificate *cert, const char **subject_out, const char **issuer_out, const char **serial_out);
+eseal_result eseal_certificate_der(const eseal_certificate *cert, const uint8_t **der_out, size_t *len_out);
 eseal_result eseal_certificate_validity(const eseal_certificate *cert, int64_t *not_before_out, int64_t *not_after_out);
 void eseal_certificate_free(eseal_certificate *cert);
 
@@ -151,11 +161,15 @@ eseal_result eseal_seal_verify_with_trust(const eseal_seal *seal, int64_t unix_t
 eseal_result eseal_sign_with_callback(const eseal_seal *seal, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_sign_callback callback, void *context, eseal_signature **signature_out);
 eseal_result eseal_signature_verify_with_trust(const eseal_signature *signature, const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
 eseal_result eseal_trust_add_certificates(eseal_trust *trust, const uint8_t *data, size_t len);
+eseal_result eseal_trust_add_certificates_with_count(eseal_trust *trust, const uint8_t *data, size_t len, size_t *count_out);
 eseal_result eseal_trust_add_crl(eseal_trust *trust, const uint8_t *data, size_t len);
 eseal_result eseal_trust_add_seal_revocation_list(eseal_trust *trust, const uint8_t *data, size_t len);
 eseal_result eseal_trust_new(eseal_trust **trust_out);
 eseal_result eseal_trust_set_revocation_callback(eseal_trust *trust, eseal_revocation_callback callback, void *context);
 void eseal_trust_free(eseal_trust *trust);
+eseal_result eseal_signature_verify_digest_with_trust(const eseal_signature *signature, const uint8_t *digest, const eseal_trust *trust, eseal_report **report_out);
+eseal_result eseal_ofd_verify_with_trust(const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
+eseal_result eseal_sign_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
 """
 
 LIBRARY_ENVIRONMENT_VARIABLE = "ESEAL_LIBRARY"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any, Union
 
 from ._errors import check
 from ._ffi import ffi, lib
@@ -14,6 +15,22 @@ from ._handle import (
     digest_buffer,
     text_from_c,
 )
+
+
+Password = Union[str, BytesLike]
+"""The password of a protected key: str, used as UTF-8, or bytes-like."""
+
+
+def password_buffer(password: object) -> Any:
+    """Borrow a password for one call.
+
+    A bytearray is passed without a copy, so the caller can overwrite it afterwards. A str is
+    encoded to a bytes copy that Python cannot overwrite, which is what the caller accepts by
+    passing a str.
+    """
+    if isinstance(password, str):
+        return byte_buffer(password.encode("utf-8"), "password")
+    return byte_buffer(password, "password")
 
 
 class PrivateKey(Handle):
@@ -28,15 +45,47 @@ class PrivateKey(Handle):
         raise TypeError("use PrivateKey.from_bytes() or PrivateKey.generate()")
 
     @classmethod
-    def from_bytes(cls, data: BytesLike) -> PrivateKey:
-        """Read an unencrypted SM2 private key: PKCS#8 or SEC1, PEM or DER.
+    def from_bytes(cls, data: BytesLike, password: Password | None = None) -> PrivateKey:
+        """Read an SM2 private key: PKCS#8 or SEC1, PEM or DER, and with a `password` also an
+        encrypted PKCS#8 key (PEM or DER) or the key of a PKCS#12 file.
 
-        Raises CryptoMaterialError (code 300) when the bytes are not such a key.
+        `password` is str (used as UTF-8) or bytes-like, and is ignored for an unencrypted key.
+        Raises WrongPasswordError (code 303) for a wrong password, and CryptoMaterialError
+        (code 300) when the bytes are not such a key, are truncated, or are encrypted and no
+        password is given. To get the certificate of a PKCS#12 file too, use from_pkcs12().
         """
         buffer = byte_buffer(data, "data")
         key_out = ffi.new("eseal_private_key **")
-        check(lib.eseal_private_key_from_bytes(buffer, len(buffer), key_out))
+        if password is None:
+            check(lib.eseal_private_key_from_bytes(buffer, len(buffer), key_out))
+        else:
+            secret = password_buffer(password)
+            check(
+                lib.eseal_private_key_from_bytes_with_password(
+                    buffer, len(buffer), secret, len(secret), key_out
+                )
+            )
         return cls._from_pointer(key_out[0])
+
+    @classmethod
+    def from_pkcs12(
+        cls, data: BytesLike, password: Password
+    ) -> tuple[PrivateKey, Certificate | None]:
+        """Open a PKCS#12 file (.p12 or .pfx) and return its SM2 private key and the key's
+        certificate, or None when the file does not contain it.
+
+        `password` is str or UTF-8 bytes. Raises WrongPasswordError (code 303) for a wrong
+        password, and CryptoMaterialError (code 300) for a malformed or truncated file or one
+        without exactly one private key.
+        """
+        buffer = byte_buffer(data, "data")
+        secret = password_buffer(password)
+        key_out = ffi.new("eseal_private_key **")
+        cert_out = ffi.new("eseal_certificate **")
+        check(lib.eseal_pkcs12_open(buffer, len(buffer), secret, len(secret), key_out, cert_out))
+        key = cls._from_pointer(key_out[0])
+        cert = None if cert_out[0] == ffi.NULL else Certificate._from_pointer(cert_out[0])
+        return key, cert
 
     @classmethod
     def generate(cls) -> PrivateKey:
@@ -76,6 +125,14 @@ class Certificate(Handle):
         cert_out = ffi.new("eseal_certificate **")
         check(lib.eseal_certificate_from_bytes(buffer, len(buffer), cert_out))
         return cls._from_pointer(cert_out[0])
+
+    @property
+    def der(self) -> bytes:
+        """The certificate's DER bytes as stored."""
+        data = ffi.new("const uint8_t **")
+        length = ffi.new("size_t *")
+        check(lib.eseal_certificate_der(self._pointer(), data, length))
+        return bytes(ffi.buffer(data[0], length[0]))
 
     def _names(self) -> tuple[str, str, str]:
         subject = ffi.new("const char **")

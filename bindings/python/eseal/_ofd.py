@@ -280,9 +280,6 @@ def verify_ofd(source: BytesLike | FilePath, *, trust: TrustPolicy | None = None
     policy, certificate chains, key usage and revocation are checked too. Raises ParseError
     (code 201) when the package cannot be read, and EsealIOError (code 104) when the file
     cannot be opened.
-
-    Raises ArgumentError (code 101) for bytes with a trust policy, because the C ABI verifies
-    a document in memory only without one. Give the document's file name instead.
     """
     report_out = ffi.new("eseal_report **")
     if isinstance(source, (str, os.PathLike)):
@@ -293,14 +290,8 @@ def verify_ofd(source: BytesLike | FilePath, *, trust: TrustPolicy | None = None
             check(code, context=path)
     else:
         buffer = byte_buffer(source, "source")
-        if trust is not None:
-            raise ArgumentError(
-                Result.INVALID_ARGUMENT,
-                "verify_ofd() needs a file name with trust=: the C ABI verifies OFD bytes in "
-                "memory only without a trust policy. Write the document to a file and pass "
-                "its name",
-            )
-        check(lib.eseal_ofd_verify(buffer, len(buffer), report_out))
+        with trust_pointer(trust) as trust_ptr:
+            check(lib.eseal_ofd_verify_with_trust(buffer, len(buffer), trust_ptr, report_out))
     return OfdReport._take(report_out[0])
 
 

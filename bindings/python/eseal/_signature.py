@@ -102,16 +102,23 @@ class Signature(Handle):
             )
         return Report._take(report_out[0])
 
-    def verify_digest(self, digest: BytesLike) -> Report:
-        """Verify the signature as verify() does, given the 32-byte SM3 digest of the data.
-
-        NOTE: the C ABI verifies a digest only without a trust policy, so chains and
-        revocation are reported as not checked here. Pass the data to verify() for those.
-        """
+    def verify_digest(self, digest: BytesLike, *, trust: TrustPolicy | None = None) -> Report:
+        """Verify the signature as verify() does, given the 32-byte SM3 digest of the data."""
         buffer = digest_buffer(digest, "digest")
+        signature_ptr = self._pointer()
         report_out = ffi.new("eseal_report **")
-        check(lib.eseal_signature_verify_digest(self._pointer(), buffer, report_out))
+        with trust_pointer(trust) as trust_ptr:
+            check(
+                lib.eseal_signature_verify_digest_with_trust(
+                    signature_ptr, buffer, trust_ptr, report_out
+                )
+            )
         return Report._take(report_out[0])
+
+
+TimeStamper = Callable[[bytes], BytesLike]
+"""A callable(value) that returns a DER TimeStampToken (GB/T 20520) over `value`, the DER
+SM2 signature value: the token's messageImprint is the SM3 digest of `value`."""
 
 
 def sign(
@@ -121,6 +128,8 @@ def sign(
     data: BytesLike,
     time: _dt.datetime | None = None,
     property_info: str | None = None,
+    *,
+    time_stamper: TimeStamper | None = None,
 ) -> Signature:
     """Sign `data` with a seal and the signer's key and certificate (签章).
 
@@ -128,7 +137,12 @@ def sign(
     means now. `property_info` is ASCII text, usually the signed file's path. None writes an
     empty string, and non-ASCII text raises EncodeError (code 401). Raises SigningError (codes 500
     to 505 and 507) when a verifier would reject the result.
+
+    With a `time_stamper` (the application's time stamp service), the signature gets a time
+    stamp token (SES_Signature.timeStamp, V4 and V5 seals only): see sign_with_time_stamp().
     """
+    if time_stamper is not None:
+        return sign_with_time_stamp(seal, key, cert, data, time_stamper, time, property_info)
     seal_ptr = handle_pointer(seal, Seal, "seal")
     key_ptr = handle_pointer(key, PrivateKey, "key")
     cert_ptr = handle_pointer(cert, Certificate, "cert")
@@ -141,6 +155,90 @@ def sign(
             seal_ptr, key_ptr, cert_ptr, seconds, info, buffer, len(buffer), signature_out
         )
     )
+    return Signature._from_pointer(signature_out[0])
+
+
+def sign_with_time_stamp(
+    seal: Seal,
+    key: PrivateKey,
+    cert: Certificate,
+    data: BytesLike,
+    time_stamper: TimeStamper,
+    time: _dt.datetime | None = None,
+    property_info: str | None = None,
+) -> Signature:
+    """Sign `data` as sign() does and add a time stamp token from `time_stamper`.
+
+    The library calls `time_stamper(value)` once, after the signing checks pass, with the DER
+    SM2 signature value. It returns the DER TimeStampToken, at most
+    ESEAL_MAX_TIME_STAMP_TOKEN_LEN (65536) bytes. The library checks that the token's
+    messageImprint is the SM3 digest of the value and that the authority's SM2 signature
+    verifies with the certificate in the token. Whether the authority is trusted is checked
+    when the signature is verified with a trust policy.
+
+    Raises TimeStampError with code 509 (TIME_STAMP_FAILED) when the stamper raises an
+    exception (the error's __cause__) or returns too many bytes, and with code 510
+    (TIME_STAMP_INVALID) when the token fails the checks. A V1 seal raises EncodeError (code
+    401), because V1 signatures have no timeStamp field.
+    """
+    seal_ptr = handle_pointer(seal, Seal, "seal")
+    key_ptr = handle_pointer(key, PrivateKey, "key")
+    cert_ptr = handle_pointer(cert, Certificate, "cert")
+    if not callable(time_stamper):
+        raise TypeError(f"time_stamper must be callable, not {type(time_stamper).__name__}")
+    seconds = unix_seconds_or_now(time, "time")
+    info = optional_c_text(property_info, "property_info")
+    buffer = byte_buffer(data, "data")
+
+    failures: list[BaseException] = []
+
+    def time_stamp_callback(
+        _context: Any,
+        value: Any,
+        length: int,
+        token_out: Any,
+        capacity: int,
+        token_length_out: Any,
+    ) -> int:
+        # An exception must not cross the C library, so it is kept and raised after the call.
+        try:
+            token = bytes(memoryview(time_stamper(bytes(ffi.buffer(value, length)))))
+            if len(token) > capacity:
+                raise ValueError(
+                    f"the time stamper returned {len(token)} bytes; at most {capacity} fit"
+                )
+        except BaseException as error:  # noqa: BLE001 (raised again after the C call)
+            failures.append(error)
+            return int(Result.TIME_STAMP_FAILED)
+        ffi.memmove(token_out, token, len(token))
+        token_length_out[0] = len(token)
+        return int(Result.OK)
+
+    callback = ffi.callback(
+        "eseal_time_stamp_callback", time_stamp_callback, error=int(Result.TIME_STAMP_FAILED)
+    )
+    signature_out = ffi.new("eseal_signature **")
+    code = lib.eseal_sign_with_time_stamp(
+        seal_ptr,
+        key_ptr,
+        cert_ptr,
+        seconds,
+        info,
+        buffer,
+        len(buffer),
+        callback,
+        ffi.NULL,
+        signature_out,
+    )
+    if code != Result.OK and failures:
+        detail = last_error_message()
+        failure = failures[0]
+        if not isinstance(failure, Exception):
+            raise failure
+        raise error_for(
+            code, f"{detail}: the time stamper raised {type(failure).__name__}: {failure}"
+        ) from failure
+    check(code)
     return Signature._from_pointer(signature_out[0])
 
 

@@ -204,6 +204,7 @@ class TrustPolicy(Handle):
         # The checker and its C callback must live as long as the policy may call them.
         self._checker_state: _CheckerState | None = None
         self._callback: Any = None
+        self._certificate_count = 0
         trust_out = ffi.new("eseal_trust **")
         check(lib.eseal_trust_new(trust_out))
         self._adopt(trust_out[0])
@@ -221,6 +222,26 @@ class TrustPolicy(Handle):
             check(getattr(lib, function)(self._pointer(), buffer, len(buffer)), context)
         return self
 
+    def _add_certificate_source(self, source: object) -> TrustPolicy:
+        path = source_path(source, "source")
+        buffer = byte_buffer(source if path is None else path.read_bytes(), "source")
+        context = None if path is None else str(path)
+        count = ffi.new("size_t *")
+        with self._lock.exclusive("change"):
+            check(
+                lib.eseal_trust_add_certificates_with_count(
+                    self._pointer(), buffer, len(buffer), count
+                ),
+                context,
+            )
+            self._certificate_count += count[0]
+        return self
+
+    @property
+    def certificate_count(self) -> int:
+        """The number of certificates add_certificates() has added to the policy so far."""
+        return self._certificate_count
+
     def add_certificates(self, source: Source) -> TrustPolicy:
         """Add trusted CA certificates: self-issued ones become roots, the others intermediates
         that build paths to a root.
@@ -234,7 +255,7 @@ class TrustPolicy(Handle):
         path = source_path(source, "source")
         if path is not None and path.is_dir():
             return self._add_certificate_folder(path)
-        return self._add("eseal_trust_add_certificates", source, "source")
+        return self._add_certificate_source(source)
 
     def _add_certificate_folder(self, folder: Path) -> TrustPolicy:
         files = sorted(
@@ -249,15 +270,15 @@ class TrustPolicy(Handle):
                 "or file with the CA certificates",
             )
         for file in files:
-            self._add("eseal_trust_add_certificates", file, "source")
+            self._add_certificate_source(file)
         return self
 
     def add_crl(self, source: Source) -> TrustPolicy:
         """Add an X.509 CRL, PEM or DER, as bytes or a file name. A CRL is used only when its
-        signature verifies with a certificate of the policy.
+        signature verifies with a certificate of the policy, which is checked during
+        verification.
 
-        NOTE: the library reports unreadable CRL data as CryptoMaterialError (code 301) for PEM
-        and DER alike.
+        Raises RevocationListError (code 600) when the data is not a well-formed CRL.
         """
         return self._add("eseal_trust_add_crl", source, "source")
 
@@ -266,8 +287,8 @@ class TrustPolicy(Handle):
         file name, such as `eseal revocation create` writes.
 
         A list whose signature or signer does not verify makes the `seal.revocation` check
-        fail. Unreadable data raises ParseError (code 200) for DER and CryptoMaterialError
-        (code 301) for PEM.
+        fail during verification. Raises RevocationListError (code 601) when the data is not a
+        well-formed list.
         """
         return self._add("eseal_trust_add_seal_revocation_list", source, "source")
 

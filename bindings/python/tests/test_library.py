@@ -75,6 +75,7 @@ def test_cdef_defines_match_header() -> None:
         "ESEAL_TIME_NOW": -1,
         "ESEAL_MAX_STAMPS": 10_000,
         "ESEAL_MAX_PICTURE_BYTES": 8 * 1024 * 1024,
+        "ESEAL_MAX_TIME_STAMP_TOKEN_LEN": 64 * 1024,
     }
     for name, value in header.items():
         assert getattr(lib, name) == value, name

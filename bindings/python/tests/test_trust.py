@@ -585,10 +585,12 @@ def test_add_invalid_data(data: bytes, vectors: Path) -> None:
         with pytest.raises(eseal.CryptoMaterialError) as raised:
             policy.add_certificates(data)
         assert raised.value.code == eseal.Result.CERTIFICATE_INVALID
-        with pytest.raises(eseal.CryptoMaterialError):
+        with pytest.raises(eseal.RevocationListError) as crl:
             policy.add_crl(data)
-        with pytest.raises((eseal.CryptoMaterialError, eseal.ParseError)):
+        assert crl.value.code == eseal.Result.CRL_INVALID
+        with pytest.raises(eseal.RevocationListError) as list_error:
             policy.add_seal_revocation_list(data)
+        assert list_error.value.code == eseal.Result.SEAL_REVOCATION_LIST_INVALID
         # A failed addition leaves the policy usable.
         policy.add_certificates(vectors / "keys" / "ROOT.cert.pem")
         assert verify_folder(vectors, OFDRW_FOLDER, policy).valid
@@ -600,14 +602,16 @@ def test_add_wrong_kind_of_file(vectors: Path) -> None:
         with pytest.raises(eseal.CryptoMaterialError) as raised:
             policy.add_certificates(keys / "USER.key.pem")
         assert "USER.key.pem" in str(raised.value)
-        with pytest.raises(eseal.CryptoMaterialError) as raised:
+        with pytest.raises(eseal.RevocationListError) as raised:
             policy.add_crl(keys / "ROOT.cert.pem")
+        assert raised.value.code == eseal.Result.CRL_INVALID
         assert "X509 CRL" in str(raised.value)
-        with pytest.raises(eseal.CryptoMaterialError):
+        with pytest.raises(eseal.RevocationListError) as pem:
             policy.add_seal_revocation_list(keys / "ROOT.cert.pem")
-        with pytest.raises(eseal.ParseError) as parse:
+        assert pem.value.code == eseal.Result.SEAL_REVOCATION_LIST_INVALID
+        with pytest.raises(eseal.RevocationListError) as der:
             policy.add_seal_revocation_list(pem_der(keys / "ROOT.cert.pem"))
-        assert parse.value.code == eseal.Result.PARSE_ERROR
+        assert der.value.code == eseal.Result.SEAL_REVOCATION_LIST_INVALID
 
 
 def test_add_missing_and_wrong_arguments(vectors: Path, tmp_path: Path) -> None:
@@ -687,17 +691,6 @@ def test_ofd_file_with_trust_matches_cli(
     assert eseal.verify_ofd(str(path)).json != report.json
 
 
-def test_ofd_bytes_with_trust_rejected(vectors: Path, root_policy: eseal.TrustPolicy) -> None:
-    document = (vectors / "ofd" / "ofdrw-hello.ofd").read_bytes()
-
-    with pytest.raises(eseal.ArgumentError) as raised:
-        eseal.verify_ofd(document, trust=root_policy)
-    assert raised.value.code == eseal.Result.INVALID_ARGUMENT
-    assert "file name" in str(raised.value)
-    # Without a policy, bytes are verified as before.
-    assert eseal.verify_ofd(document).signatures
-
-
 def test_ofd_missing_file_with_trust(root_policy: eseal.TrustPolicy, tmp_path: Path) -> None:
     with pytest.raises(eseal.EsealIOError) as raised:
         eseal.verify_ofd(tmp_path / "missing.ofd", trust=root_policy)
@@ -751,3 +744,46 @@ def test_change_waits_for_running_verifications(
 
         assert changed_after_verification.result(30)
     assert report.check("signature.signer_certificate_revocation").status == PASSED
+
+
+def test_certificate_count(vectors: Path) -> None:
+    keys = vectors / "keys"
+    with eseal.TrustPolicy() as policy:
+        assert policy.certificate_count == 0
+        policy.add_certificates(keys / "ROOT.cert.pem")
+        assert policy.certificate_count == 1
+        both = (keys / "USER.cert.pem").read_bytes() + (keys / "SealBuilder.cert.pem").read_bytes()
+        policy.add_certificates(both)
+        assert policy.certificate_count == 3
+        with pytest.raises(eseal.CryptoMaterialError):
+            policy.add_certificates(b"not a certificate")
+        assert policy.certificate_count == 3
+
+
+def test_ofd_bytes_with_trust(vectors: Path, root_policy: eseal.TrustPolicy) -> None:
+    data = (vectors / "ofd" / "ofdrw-hello.ofd").read_bytes()
+    trusted = eseal.verify_ofd(data, trust=root_policy)
+    from_file = eseal.verify_ofd(vectors / "ofd" / "ofdrw-hello.ofd", trust=root_policy)
+    assert trusted.json == from_file.json
+    for name in CHAIN_CHECKS:
+        assert trusted.signatures[0].check(name).status == PASSED, name
+    untrusted = eseal.verify_ofd(data)
+    for name in CHAIN_CHECKS:
+        assert untrusted.signatures[0].check(name).status == NOT_CHECKED, name
+    with eseal.TrustPolicy() as empty:
+        untrusted_root = eseal.verify_ofd(data, trust=empty).signatures[0]
+        assert untrusted_root.check("signature.signer_certificate_chain").status == FAILED
+
+
+def test_verify_digest_with_trust(vectors: Path, root_policy: eseal.TrustPolicy) -> None:
+    signed_value, data = signature_files(vectors, OFDRW_FOLDER)
+    digest = eseal.sm3(data.read_bytes())
+    with eseal.Signature.from_der(signed_value.read_bytes()) as signature:
+        report = signature.verify_digest(digest, trust=root_policy)
+        assert report.json == signature.verify(data.read_bytes(), trust=root_policy).json
+        for name in CHAIN_CHECKS:
+            assert report.check(name).status == PASSED, name
+        with eseal.TrustPolicy() as empty:
+            failed = signature.verify_digest(digest, trust=empty)
+            assert failed.check("signature.signer_certificate_chain").status != PASSED
+            assert not failed.valid

@@ -4,9 +4,11 @@ import static cn.eseal.NativeCalls.check;
 import static cn.eseal.NativeCalls.copyToNative;
 import static cn.eseal.NativeCalls.instant;
 import static cn.eseal.NativeCalls.lib;
+import static cn.eseal.NativeCalls.readBytes;
 import static cn.eseal.NativeCalls.readString;
 import static cn.eseal.NativeCalls.size;
 
+import cn.eseal.internal.SizeTByReference;
 import com.sun.jna.Memory;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -20,7 +22,7 @@ import java.util.Objects;
  * what happens otherwise).
  */
 public final class Certificate extends NativeHandle {
-    private Certificate(PointerByReference handle) {
+    Certificate(PointerByReference handle) {
         super(handle.getValue(), "Certificate", EsealNative::eseal_certificate_free);
     }
 
@@ -38,6 +40,17 @@ public final class Certificate extends NativeHandle {
                     "eseal_certificate_from_bytes");
         }
         return new Certificate(out);
+    }
+
+    /** Returns the certificate's DER bytes as stored. */
+    public byte[] der() {
+        PointerByReference data = new PointerByReference();
+        SizeTByReference length = new SizeTByReference();
+        try (Lease cert = lease()) {
+            check(lib().eseal_certificate_der(cert.pointer(), data, length),
+                    "eseal_certificate_der");
+            return readBytes(data.getValue(), length.getValue(), "eseal_certificate_der");
+        }
     }
 
     /** Returns the subject's distinguished name, as eseal prints it. */

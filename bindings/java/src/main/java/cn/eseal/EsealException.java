@@ -39,6 +39,11 @@ public final class EsealException extends RuntimeException {
     public static final int CERTIFICATE_INVALID = 301;
     /** The system random number generator failed. */
     public static final int RNG_FAILED = 302;
+    /**
+     * The password of an encrypted private key or a PKCS#12 file is wrong. Damaged ciphertext
+     * fails the same checks, so it gives this code too.
+     */
+    public static final int WRONG_PASSWORD = 303;
     /** The seal picture does not match its type or is not supported. */
     public static final int PICTURE_INVALID = 400;
     /** A value cannot be written as DER (for example a non-ASCII esID) or is missing. */
@@ -61,6 +66,17 @@ public final class EsealException extends RuntimeException {
     public static final int MAKER_CERTIFICATE_NOT_VALID_AT_TIME = 507;
     /** An external signer reported a failure. */
     public static final int SIGNER_FAILED = 508;
+    /** The time stamp service failed or returned more bytes than fit. */
+    public static final int TIME_STAMP_FAILED = 509;
+    /**
+     * The time stamp service returned bytes that are not a time stamp token, or a token that
+     * does not cover the signature value.
+     */
+    public static final int TIME_STAMP_INVALID = 510;
+    /** A CRL cannot be read: not PEM or DER, or not a well-formed X.509 CRL. */
+    public static final int CRL_INVALID = 600;
+    /** A seal revocation list cannot be read: not PEM or DER, or not well-formed. */
+    public static final int SEAL_REVOCATION_LIST_INVALID = 601;
 
     private final int code;
     private final String function;

@@ -2,6 +2,7 @@ package cn.eseal;
 
 import cn.eseal.internal.RevocationCallback;
 import cn.eseal.internal.SignCallback;
+import cn.eseal.internal.TimeStampCallback;
 import cn.eseal.internal.SizeT;
 import cn.eseal.internal.SizeTByReference;
 import com.sun.jna.Library;
@@ -20,7 +21,8 @@ import com.sun.jna.ptr.PointerByReference;
  * are NUL-terminated UTF-8 {@code byte[]}; input bytes are {@link Pointer}s to native memory, so
  * that empty data is a non-NULL pointer with length 0; an {@code eseal_stamp} array is a
  * {@link Pointer} to native memory laid out by {@link cn.eseal.internal.StampStruct}; the
- * callback types are {@link RevocationCallback} and {@link SignCallback}.
+ * callback types are {@link RevocationCallback}, {@link SignCallback} and
+ * {@link TimeStampCallback}.
  */
 interface EsealNative extends Library {
     Pointer eseal_last_error_message();
@@ -28,6 +30,21 @@ interface EsealNative extends Library {
     int eseal_debug_panic();
 
     int eseal_private_key_from_bytes(Pointer data, SizeT len, PointerByReference keyOut);
+
+    int eseal_private_key_from_bytes_with_password(
+            Pointer data,
+            SizeT len,
+            Pointer password,
+            SizeT passwordLen,
+            PointerByReference keyOut);
+
+    int eseal_pkcs12_open(
+            Pointer data,
+            SizeT len,
+            Pointer password,
+            SizeT passwordLen,
+            PointerByReference keyOut,
+            PointerByReference certOut);
 
     int eseal_private_key_generate(PointerByReference keyOut);
 
@@ -40,6 +57,8 @@ interface EsealNative extends Library {
             PointerByReference subjectOut,
             PointerByReference issuerOut,
             PointerByReference serialOut);
+
+    int eseal_certificate_der(Pointer cert, PointerByReference derOut, SizeTByReference lenOut);
 
     int eseal_certificate_validity(
             Pointer cert, LongByReference notBeforeOut, LongByReference notAfterOut);
@@ -209,6 +228,9 @@ interface EsealNative extends Library {
 
     int eseal_trust_add_certificates(Pointer trust, Pointer data, SizeT len);
 
+    int eseal_trust_add_certificates_with_count(
+            Pointer trust, Pointer data, SizeT len, SizeTByReference countOut);
+
     int eseal_trust_add_crl(Pointer trust, Pointer data, SizeT len);
 
     int eseal_trust_add_seal_revocation_list(Pointer trust, Pointer data, SizeT len);
@@ -225,4 +247,22 @@ interface EsealNative extends Library {
             Pointer seal, long unixTime, Pointer trust, PointerByReference reportOut);
 
     int eseal_ofd_verify_file_with_trust(byte[] path, Pointer trust, PointerByReference reportOut);
+
+    int eseal_ofd_verify_with_trust(
+            Pointer data, SizeT len, Pointer trust, PointerByReference reportOut);
+
+    int eseal_signature_verify_digest_with_trust(
+            Pointer signature, Pointer digest, Pointer trust, PointerByReference reportOut);
+
+    int eseal_sign_with_time_stamp(
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            byte[] propertyInfo,
+            Pointer data,
+            SizeT len,
+            TimeStampCallback callback,
+            Pointer context,
+            PointerByReference signatureOut);
 }

@@ -56,6 +56,28 @@ public final class OfdDocument {
     }
 
     /**
+     * Verifies every signature of an OFD document held in memory as {@link #verify(byte[])}
+     * does and, with a trust policy, also the certificate chains, key usage and revocation of
+     * each signature.
+     *
+     * @param trust the trust policy, or null to check without one
+     * @throws EsealException as {@link #verify(byte[])}
+     */
+    public static OfdVerificationReport verify(byte[] document, TrustPolicy trust) {
+        if (trust == null) {
+            return verify(document);
+        }
+        Objects.requireNonNull(document, "document must not be null");
+        PointerByReference report = new PointerByReference();
+        try (Memory memory = copyToNative(document); Lease policy = trust.lease()) {
+            check(lib().eseal_ofd_verify_with_trust(
+                    memory, size(document.length), policy.pointer(), report),
+                    "eseal_ofd_verify_with_trust");
+        }
+        return OfdVerificationReport.takeOwnership(report.getValue());
+    }
+
+    /**
      * Verifies every signature of an OFD file, reading its entries one at a time so that memory
      * stays bounded for large documents.
      *
@@ -75,9 +97,6 @@ public final class OfdDocument {
     /**
      * Verifies every signature of an OFD file as {@link #verify(Path)} does and, with a trust
      * policy, also the certificate chains, key usage and revocation of each signature.
-     *
-     * <p>The C ABI verifies documents held in memory only without a trust policy, so this
-     * method takes a file, and there is no {@code byte[]} variant.
      *
      * @param trust the trust policy, or null to check without one
      * @throws EsealException and {@link IllegalArgumentException} as {@link #verify(Path)}

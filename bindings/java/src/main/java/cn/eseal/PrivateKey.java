@@ -16,7 +16,7 @@ import java.util.Objects;
  * try-with-resources (see {@link NativeHandle} for what happens otherwise).
  */
 public final class PrivateKey extends NativeHandle {
-    private PrivateKey(PointerByReference handle) {
+    PrivateKey(PointerByReference handle) {
         super(handle.getValue(), "PrivateKey", EsealNative::eseal_private_key_free);
     }
 
@@ -32,6 +32,32 @@ public final class PrivateKey extends NativeHandle {
         try (Memory memory = copyToNative(data)) {
             check(lib().eseal_private_key_from_bytes(memory, size(data.length), out),
                     "eseal_private_key_from_bytes");
+        }
+        return new PrivateKey(out);
+    }
+
+    /**
+     * Reads an SM2 private key that may be password-protected: an encrypted PKCS#8 key (PEM
+     * {@code ENCRYPTED PRIVATE KEY} or DER), the key of a PKCS#12 file, or an unencrypted key as
+     * {@link #fromBytes(byte[])} reads it, for which the password is not used. To get the
+     * certificate of a PKCS#12 file too, use {@link Pkcs12#open}.
+     *
+     * <p>The password is passed to the library as UTF-8. The native copy is overwritten after
+     * the call; clear {@code password} when you no longer need it.
+     *
+     * @throws EsealException with {@link EsealException#WRONG_PASSWORD} for a wrong password, and
+     *     {@link EsealException#KEY_INVALID} for a malformed or truncated file or an unsupported
+     *     algorithm
+     * @throws IllegalArgumentException when {@code password} has an unpaired surrogate
+     */
+    public static PrivateKey fromBytes(byte[] data, char[] password) {
+        Objects.requireNonNull(data, "data must not be null");
+        PointerByReference out = new PointerByReference();
+        try (Memory memory = copyToNative(data);
+                NativePassword secret = new NativePassword(password)) {
+            check(lib().eseal_private_key_from_bytes_with_password(memory, size(data.length),
+                    secret.pointer(), size(secret.length()), out),
+                    "eseal_private_key_from_bytes_with_password");
         }
         return new PrivateKey(out);
     }

@@ -148,11 +148,8 @@ public final class Signature extends NativeHandle {
 
     /**
      * Verifies the signature as {@link #verify(byte[])} does, given the SM3 digest of the signed
-     * data instead of the data.
-     *
-     * <p>NOTE: the C ABI has no digest verification with a trust policy, so chains and
-     * revocation are reported as not checked here. Use {@link #verify(byte[], TrustPolicy)} for
-     * those.
+     * data instead of the data. Certificate chains and revocation are reported as not checked;
+     * see {@link #verifyDigest(byte[], TrustPolicy)}.
      *
      * @throws IllegalArgumentException unless {@code digest} is 32 bytes long
      */
@@ -162,6 +159,29 @@ public final class Signature extends NativeHandle {
         try (Memory memory = copyToNative(digest); Lease signature = lease()) {
             check(lib().eseal_signature_verify_digest(signature.pointer(), memory, report),
                     "eseal_signature_verify_digest");
+        }
+        return VerificationReport.takeOwnership(report.getValue());
+    }
+
+    /**
+     * Verifies the signature as {@link #verify(byte[], TrustPolicy)} does, given the SM3 digest
+     * of the signed data instead of the data.
+     *
+     * @param trust the trust policy, or null to check without one
+     * @throws IllegalArgumentException unless {@code digest} is 32 bytes long
+     */
+    public VerificationReport verifyDigest(byte[] digest, TrustPolicy trust) {
+        if (trust == null) {
+            return verifyDigest(digest);
+        }
+        requireDigest(digest);
+        PointerByReference report = new PointerByReference();
+        try (Memory memory = copyToNative(digest);
+                Lease signature = lease();
+                Lease policy = trust.lease()) {
+            check(lib().eseal_signature_verify_digest_with_trust(
+                    signature.pointer(), memory, policy.pointer(), report),
+                    "eseal_signature_verify_digest_with_trust");
         }
         return VerificationReport.takeOwnership(report.getValue());
     }

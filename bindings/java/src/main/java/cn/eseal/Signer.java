@@ -9,7 +9,10 @@ import static cn.eseal.NativeCalls.size;
 import static cn.eseal.NativeCalls.unixSeconds;
 
 import cn.eseal.internal.SignCallback;
+import cn.eseal.internal.SizeT;
+import cn.eseal.internal.TimeStampCallback;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.IOException;
@@ -35,6 +38,12 @@ import java.util.Objects;
 public final class Signer extends NativeHandle {
     /** The length of an SM2 signature value r || s in bytes, as an external signer returns it. */
     public static final int SIGNATURE_VALUE_LENGTH = 64;
+
+    /**
+     * The maximum length in bytes of a time stamp token, the C ABI's
+     * {@code ESEAL_MAX_TIME_STAMP_TOKEN_LEN}.
+     */
+    public static final int MAX_TIME_STAMP_TOKEN_LENGTH = 65_536;
 
     private static final int STREAM_CHUNK_SIZE = 64 * 1024;
 
@@ -169,6 +178,119 @@ public final class Signer extends NativeHandle {
             callback.throwFailure(code);
         }
         return new Signature(out);
+    }
+
+    /**
+     * Signs {@code data} as {@link #sign} does and adds a time stamp token from
+     * {@code stamper} (SES_Signature.timeStamp).
+     *
+     * <p>eseal calls {@code stamper} once on this thread, after the signing checks pass, with
+     * the DER SM2 signature value. It checks that the token's messageImprint is the SM3 digest
+     * of that value and that the authority's SM2 signature verifies with the certificate in the
+     * token. Whether the authority is trusted is checked when the signature is verified with a
+     * {@link TrustPolicy}.
+     *
+     * @param time the signing time (timeInfo), truncated to whole seconds; null means now
+     * @param propertyInfo the propertyInfo text; null means empty
+     * @throws EsealException with {@link EsealException#TIME_STAMP_FAILED} when the stamper
+     *     throws an exception (the exception's cause) or returns null or more than
+     *     {@link #MAX_TIME_STAMP_TOKEN_LENGTH} bytes, with
+     *     {@link EsealException#TIME_STAMP_INVALID} when the token fails the checks, and with
+     *     {@link EsealException#ENCODE_FAILED} for a V1 seal, whose signatures have no
+     *     timeStamp field. Signing is refused with the codes of {@link #sign} before the stamper
+     *     is called.
+     * @throws Error an {@link Error} thrown by the stamper, after the native call has returned
+     * @throws IllegalArgumentException when {@code time} is before 1970
+     */
+    public static Signature signWithTimeStamp(
+            Seal seal,
+            PrivateKey key,
+            Certificate cert,
+            byte[] data,
+            TimeStamper stamper,
+            Instant time,
+            String propertyInfo) {
+        requireSigningHandles(seal, key, cert);
+        Objects.requireNonNull(data, "data must not be null");
+        Objects.requireNonNull(stamper, "stamper must not be null");
+        long unixTime = unixSeconds(time, "time");
+        byte[] propertyText = optionalCString(propertyInfo, "propertyInfo");
+        StamperCallback callback = new StamperCallback(stamper);
+        PointerByReference out = new PointerByReference();
+        try (Memory memory = copyToNative(data);
+                Lease sealLease = seal.lease();
+                Lease keyLease = key.lease();
+                Lease certLease = cert.lease()) {
+            int code = lib().eseal_sign_with_time_stamp(sealLease.pointer(), keyLease.pointer(),
+                    certLease.pointer(), unixTime, propertyText, memory, size(data.length),
+                    callback, null, out);
+            // Reading the callback after the call also keeps it reachable during the call.
+            callback.throwFailure(code);
+        }
+        return new Signature(out);
+    }
+
+    /** Calls a {@link TimeStamper} for the C library and keeps what it threw. */
+    private static final class StamperCallback implements TimeStampCallback {
+        private final TimeStamper stamper;
+        private Throwable failure;
+
+        StamperCallback(TimeStamper stamper) {
+            this.stamper = stamper;
+        }
+
+        @Override
+        public int invoke(
+                Pointer context,
+                Pointer data,
+                SizeT len,
+                Pointer tokenOut,
+                SizeT tokenCapacity,
+                Pointer tokenLenOut) {
+            // A Throwable must not reach JNA, which would print it and return 0, which is
+            // success.
+            try {
+                byte[] token = stamper.stamp(data.getByteArray(0, len.intValue()));
+                if (token == null || token.length > tokenCapacity.longValue()) {
+                    throw new IllegalStateException("The time stamper returned "
+                            + (token == null ? "null" : token.length + " bytes")
+                            + "; give a token of at most " + tokenCapacity.longValue()
+                            + " bytes");
+                }
+                tokenOut.write(0, token, 0, token.length);
+                if (Native.SIZE_T_SIZE == 8) {
+                    tokenLenOut.setLong(0, token.length);
+                } else {
+                    tokenLenOut.setInt(0, token.length);
+                }
+                return EsealException.OK;
+            } catch (Throwable e) {
+                failure = e;
+                return EsealException.TIME_STAMP_FAILED;
+            }
+        }
+
+        /**
+         * Throws for a failed {@code eseal_sign_with_time_stamp}: the stamper's Error as it is,
+         * else an EsealException whose cause is what the stamper threw, if anything.
+         */
+        void throwFailure(int code) {
+            if (code == EsealException.OK) {
+                return;
+            }
+            String function = "eseal_sign_with_time_stamp";
+            String detail = lastErrorMessage();
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
+            if (failure == null) {
+                throw new EsealException(code, function, detail);
+            }
+            EsealException exception = new EsealException(code, function,
+                    detail + ": the time stamper threw " + failure);
+            exception.initCause(failure);
+            throw exception;
+        }
     }
 
     /** Calls an {@link ExternalSigner} for the C library and keeps what it threw. */

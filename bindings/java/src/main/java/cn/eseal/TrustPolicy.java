@@ -9,6 +9,7 @@ import static cn.eseal.NativeCalls.size;
 
 import cn.eseal.internal.RevocationCallback;
 import cn.eseal.internal.SizeT;
+import cn.eseal.internal.SizeTByReference;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
@@ -45,6 +46,8 @@ public final class TrustPolicy extends NativeHandle {
             java.util.Arrays.asList(".pem", ".crt", ".cer", ".der"));
 
     private volatile CheckerCallback checkerCallback;
+
+    private final AtomicLong certificateCount = new AtomicLong();
 
     /** Makes an empty policy. */
     public TrustPolicy() {
@@ -118,8 +121,8 @@ public final class TrustPolicy extends NativeHandle {
      * Adds an X.509 CRL, PEM or DER. It is used only when its signature verifies with a
      * certificate of the policy and its thisUpdate is not after the time checked.
      *
-     * @throws EsealException with {@link EsealException#CERTIFICATE_INVALID} when the data is
-     *     not a CRL
+     * @throws EsealException with {@link EsealException#CRL_INVALID} when the data is not a
+     *     well-formed CRL
      */
     public TrustPolicy addCrl(byte[] data) {
         return add(data, null, Kind.CRL);
@@ -138,10 +141,10 @@ public final class TrustPolicy extends NativeHandle {
     /**
      * Adds a seal revocation list (PEM label {@code ESEAL REVOCATION LIST}, or DER), such as
      * {@code eseal revocation create} writes. A list whose signature or signer does not verify
-     * makes the {@code seal.revocation} check fail.
+     * makes the {@code seal.revocation} check fail during verification.
      *
-     * @throws EsealException with {@link EsealException#PARSE_ERROR} for DER that is not a list,
-     *     or {@link EsealException#CERTIFICATE_INVALID} for PEM that is not one
+     * @throws EsealException with {@link EsealException#SEAL_REVOCATION_LIST_INVALID} when the
+     *     data is not a well-formed list
      */
     public TrustPolicy addSealRevocationList(byte[] data) {
         return add(data, null, Kind.SEAL_REVOCATION_LIST);
@@ -157,9 +160,17 @@ public final class TrustPolicy extends NativeHandle {
         return add(Files.readAllBytes(file), file, Kind.SEAL_REVOCATION_LIST);
     }
 
+    /**
+     * Returns the number of certificates that {@code addCertificates} has added to the policy
+     * so far.
+     */
+    public long certificateCount() {
+        return certificateCount.get();
+    }
+
     /** The kinds of data a policy takes, with the C function that adds each. */
     private enum Kind {
-        CERTIFICATES("eseal_trust_add_certificates"),
+        CERTIFICATES("eseal_trust_add_certificates_with_count"),
         CRL("eseal_trust_add_crl"),
         SEAL_REVOCATION_LIST("eseal_trust_add_seal_revocation_list");
 
@@ -169,10 +180,12 @@ public final class TrustPolicy extends NativeHandle {
             this.function = function;
         }
 
-        int add(EsealNative library, Pointer trust, Memory data, SizeT length) {
+        int add(EsealNative library, Pointer trust, Memory data, SizeT length,
+                SizeTByReference count) {
             switch (this) {
                 case CERTIFICATES:
-                    return library.eseal_trust_add_certificates(trust, data, length);
+                    return library.eseal_trust_add_certificates_with_count(
+                            trust, data, length, count);
                 case CRL:
                     return library.eseal_trust_add_crl(trust, data, length);
                 default:
@@ -184,12 +197,14 @@ public final class TrustPolicy extends NativeHandle {
     private TrustPolicy add(byte[] data, Path file, Kind kind) {
         Objects.requireNonNull(data, "data must not be null");
         try (Memory memory = copyToNative(data); Lease trust = exclusiveLease()) {
-            int code = kind.add(lib(), trust.pointer(), memory, size(data.length));
+            SizeTByReference count = new SizeTByReference();
+            int code = kind.add(lib(), trust.pointer(), memory, size(data.length), count);
             if (code != EsealException.OK) {
                 String detail = lastErrorMessage();
                 throw new EsealException(code, kind.function,
                         file == null ? detail : file + ": " + detail);
             }
+            certificateCount.addAndGet(count.getValue());
         }
         return this;
     }

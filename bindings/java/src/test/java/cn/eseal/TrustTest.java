@@ -688,10 +688,12 @@ class TrustTest {
             EsealException certificates =
                     assertThrows(EsealException.class, () -> policy.addCertificates(data));
             assertEquals(EsealException.CERTIFICATE_INVALID, certificates.code());
-            assertEquals("eseal_trust_add_certificates", certificates.function());
+            assertEquals("eseal_trust_add_certificates_with_count", certificates.function());
             EsealException crl = assertThrows(EsealException.class, () -> policy.addCrl(data));
-            assertEquals(EsealException.CERTIFICATE_INVALID, crl.code());
-            assertThrows(EsealException.class, () -> policy.addSealRevocationList(data));
+            assertEquals(EsealException.CRL_INVALID, crl.code());
+            EsealException list =
+                    assertThrows(EsealException.class, () -> policy.addSealRevocationList(data));
+            assertEquals(EsealException.SEAL_REVOCATION_LIST_INVALID, list.code());
             // A failed addition leaves the policy usable.
             policy.addCertificates(rootCert());
             assertTrue(verifyFolder(OFDRW_FOLDER, policy).isValid());
@@ -708,11 +710,12 @@ class TrustTest {
             assertTrue(key.detail().contains("USER.key.pem"), key.detail());
             EsealException crl = assertThrows(EsealException.class,
                     () -> policy.addCrl(rootCert()));
+            assertEquals(EsealException.CRL_INVALID, crl.code());
             assertTrue(crl.detail().contains("X509 CRL"), crl.detail());
             assertTrue(crl.detail().contains("ROOT.cert.pem"), crl.detail());
             EsealException list = assertThrows(EsealException.class,
                     () -> policy.addSealRevocationList(pemToDer(rootCert())));
-            assertEquals(EsealException.PARSE_ERROR, list.code());
+            assertEquals(EsealException.SEAL_REVOCATION_LIST_INVALID, list.code());
         }
     }
 

@@ -1,0 +1,138 @@
+"""Signing with a time stamp callback, with tokens from the test time stamp authority that
+tests/run-all.sh and run-tests.sh build (examples/time_stamp_authority.rs).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import eseal
+
+from conftest import REPOSITORY_ROOT, SIGNING_TIME, read_cert, read_key, read_seal
+
+TSA_PATH = Path(
+    os.environ.get("ESEAL_TSA")
+    or REPOSITORY_ROOT / "target" / "release" / "examples" / "time_stamp_authority"
+)
+GEN_TIME = "2021-06-01T00:05:00Z"
+DOCUMENT = b"time-stamped document"
+
+
+@pytest.fixture(scope="session")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the folder of a new test authority: root.der, tsa.der and tsa.key.pem."""
+    if not TSA_PATH.is_file():
+        pytest.fail(
+            f"test time stamp authority not found at {TSA_PATH}. Run `cargo build --release "
+            "--example time_stamp_authority` or set ESEAL_TSA."
+        )
+    folder = tmp_path_factory.mktemp("tsa")
+    subprocess.run([str(TSA_PATH), "init", str(folder)], check=True)
+    return folder
+
+
+def stamper_for(tsa: Path, covered: bytes | None = None) -> eseal.TimeStamper:
+    """Return a time stamper that asks the test authority for a token over the value, or over
+    `covered` instead when given.
+    """
+
+    def stamp(value: bytes) -> bytes:
+        result = subprocess.run(
+            [str(TSA_PATH), "stamp", str(tsa), GEN_TIME],
+            input=value if covered is None else covered,
+            capture_output=True,
+            check=True,
+        )
+        return result.stdout
+
+    return stamp
+
+
+def sign_stamped(
+    vectors: Path, stamper: eseal.TimeStamper, seal: str = "UserV4.esl"
+) -> eseal.Signature:
+    sealed = read_seal(vectors, seal)
+    key = read_key(vectors, "USER.key.pem")
+    cert = read_cert(vectors, "USER.cert.pem")
+    with sealed, key, cert:
+        return eseal.sign(sealed, key, cert, DOCUMENT, SIGNING_TIME, time_stamper=stamper)
+
+
+def policy(vectors: Path, *roots: Path) -> eseal.TrustPolicy:
+    trust = eseal.TrustPolicy().add_certificates(vectors / "keys" / "ROOT.cert.pem")
+    for root in roots:
+        trust.add_certificates(root)
+    return trust
+
+
+def test_trusted_token_sets_signing_time(vectors: Path, tsa: Path) -> None:
+    values: list[bytes] = []
+    stamp = stamper_for(tsa)
+
+    def recording(value: bytes) -> bytes:
+        values.append(value)
+        return stamp(value)
+
+    with sign_stamped(vectors, recording) as signature, policy(vectors, tsa / "root.der") as trust:
+        assert len(values) == 1
+        assert values[0][0] == 0x30
+        report = signature.verify(DOCUMENT, trust=trust)
+        assert report.check("signature.time_stamp").status == eseal.CheckStatus.PASSED
+        signing_time = report.as_dict()["signatures"][0]["signing_time"]
+        assert signing_time.startswith("2021-06-01T00:05:00"), signing_time
+        assert report.valid, report
+
+
+def test_untrusted_authority_fails_check(vectors: Path, tsa: Path) -> None:
+    with sign_stamped(vectors, stamper_for(tsa)) as signature, policy(vectors) as trust:
+        report = signature.verify(DOCUMENT, trust=trust)
+        check = report.check("signature.time_stamp")
+        assert check.status == eseal.CheckStatus.FAILED
+        assert "not trusted" in check.message
+        assert not report.valid
+
+
+def test_token_over_other_bytes(vectors: Path, tsa: Path) -> None:
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_stamped(vectors, stamper_for(tsa, covered=b"other bytes"))
+    assert raised.value.code == eseal.Result.TIME_STAMP_INVALID
+    assert "messageImprint" in str(raised.value)
+
+
+def test_garbage_token(vectors: Path) -> None:
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_stamped(vectors, lambda value: b"\x30\x03\x02\x01\x01")
+    assert raised.value.code == eseal.Result.TIME_STAMP_INVALID
+
+
+def test_stamper_exception(vectors: Path) -> None:
+    def failing(value: bytes) -> bytes:
+        raise ConnectionError("time stamp server unreachable")
+
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_stamped(vectors, failing)
+    assert raised.value.code == eseal.Result.TIME_STAMP_FAILED
+    assert isinstance(raised.value.__cause__, ConnectionError)
+    assert "unreachable" in str(raised.value)
+
+
+def test_token_too_long(vectors: Path) -> None:
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_stamped(vectors, lambda value: bytes(70_000))
+    assert raised.value.code == eseal.Result.TIME_STAMP_FAILED
+    assert isinstance(raised.value.__cause__, ValueError)
+
+
+def test_v1_seal_has_no_time_stamp(vectors: Path, tsa: Path) -> None:
+    with pytest.raises(eseal.EncodeError) as raised:
+        sign_stamped(vectors, stamper_for(tsa), seal="UserV1.esl")
+    assert raised.value.code == eseal.Result.ENCODE_FAILED
+
+
+def test_stamper_must_be_callable(vectors: Path) -> None:
+    with pytest.raises(TypeError):
+        sign_stamped(vectors, b"not callable")  # type: ignore[arg-type]

@@ -1,0 +1,163 @@
+//! Signing with a time stamp from the caller's time stamp service.
+
+use std::cell::RefCell;
+use std::ffi::{c_char, c_void};
+
+use super::boundary::{Failure, bytes, guard, handle, into_handle, out, time_arg, write};
+use super::keys::{eseal_certificate, eseal_private_key};
+use super::result::eseal_result;
+use super::seal::eseal_seal;
+use super::signature::{self, eseal_signature};
+use crate::error::Error;
+use crate::sign::SignatureBuilder;
+use crate::timestamp::TimeStampToken;
+
+/// Size in bytes of the buffer a time stamp callback writes its token to. A GB/T 20520 token
+/// with the authority's certificate is a few kilobytes.
+pub const ESEAL_MAX_TIME_STAMP_TOKEN_LEN: usize = 65_536;
+
+/// A time stamp service. It gets the `len` bytes at `data`, the DER SM2 signature value of the
+/// new signature, whose SM3 digest must be the token's messageImprint. It writes a DER
+/// TimeStampToken (GB/T 20520) of at most `token_capacity` bytes to `token_out` and its length
+/// to `token_len_out`, and returns `ESEAL_RESULT_OK` (0) on success or any other value on
+/// failure. `context` is passed through unchanged. `token_capacity` is
+/// `ESEAL_MAX_TIME_STAMP_TOKEN_LEN`.
+pub type eseal_time_stamp_callback = Option<
+    unsafe extern "C" fn(
+        context: *mut c_void,
+        data: *const u8,
+        len: usize,
+        token_out: *mut u8,
+        token_capacity: usize,
+        token_len_out: *mut usize,
+    ) -> u32,
+>;
+
+type TimeStampFunction =
+    unsafe extern "C" fn(*mut c_void, *const u8, usize, *mut u8, usize, *mut usize) -> u32;
+
+/// Calls the time stamp callback and checks its token, so that a failure gets a time stamp
+/// code instead of the signing error that `SignatureBuilder` reports.
+struct CallbackStamper {
+    callback: TimeStampFunction,
+    context: *mut c_void,
+    failure: RefCell<Option<Failure>>,
+}
+
+impl CallbackStamper {
+    fn stamp(&self, value: &[u8]) -> crate::Result<Vec<u8>> {
+        self.call(value).map_err(|failure| {
+            *self.failure.borrow_mut() = Some(failure);
+            Error::Signer("the time stamp callback failed".into())
+        })
+    }
+
+    fn call(&self, value: &[u8]) -> Result<Vec<u8>, Failure> {
+        let mut token = vec![0u8; ESEAL_MAX_TIME_STAMP_TOKEN_LEN];
+        let mut written = 0usize;
+        // SAFETY: the caller of eseal_sign_with_time_stamp promises a callback that reads
+        // `len` bytes at `data`, writes at most `token_capacity` bytes at `token_out` and
+        // writes one usize at `token_len_out`. All three buffers live for the call.
+        let code = unsafe {
+            (self.callback)(
+                self.context,
+                value.as_ptr(),
+                value.len(),
+                token.as_mut_ptr(),
+                token.len(),
+                &mut written,
+            )
+        };
+        if code != 0 {
+            return Err(Failure::new(
+                eseal_result::TimeStampFailed,
+                format!("the time stamp callback returned {code}"),
+            ));
+        }
+        if written > token.len() {
+            return Err(Failure::new(
+                eseal_result::TimeStampFailed,
+                format!(
+                    "the time stamp callback reported a {written}-byte token, more than the \
+                     {ESEAL_MAX_TIME_STAMP_TOKEN_LEN} bytes of its buffer"
+                ),
+            ));
+        }
+
+        token.truncate(written);
+        let invalid = |reason: String| {
+            Failure::new(
+                eseal_result::TimeStampInvalid,
+                format!("the time stamp callback's token is invalid: {reason}"),
+            )
+        };
+        let parsed = TimeStampToken::from_der(&token).map_err(|e| invalid(e.to_string()))?;
+        parsed.verify(value, None).map_err(invalid)?;
+        Ok(token)
+    }
+}
+
+/// Signs `data` as `eseal_sign` does and adds a time stamp from `callback` to the signature
+/// (SES_Signature.timeStamp). eseal checks that the token is a TimeStampToken whose
+/// messageImprint is the SM3 digest of the signature value, signed with SM2 by an authority
+/// whose certificate is in the token and valid at genTime. Whether that authority is trusted is
+/// checked only when the signature is verified with a trust policy.
+///
+/// A callback failure gives `ESEAL_RESULT_TIME_STAMP_FAILED`, and a token that fails the checks
+/// `ESEAL_RESULT_TIME_STAMP_INVALID`; nothing is output then. A V1 seal gives
+/// `ESEAL_RESULT_ENCODE_FAILED`, because V1 signatures have no timeStamp field. The callback
+/// is called once, on this thread, after all the signing checks have passed.
+///
+/// # Safety
+///
+/// As for `eseal_sign`. `callback` must be a valid function that may be called from this thread
+/// with `context`. It reads `len` bytes at its `data` argument, writes at most
+/// `token_capacity` bytes at `token_out` and writes one `size_t` at `token_len_out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sign_with_time_stamp(
+    seal: *const eseal_seal,
+    key: *const eseal_private_key,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    property_info: *const c_char,
+    data: *const u8,
+    len: usize,
+    callback: eseal_time_stamp_callback,
+    context: *mut c_void,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (seal, key, cert, data) = unsafe {
+            (
+                handle(seal)?,
+                handle(key)?,
+                handle(cert)?,
+                bytes(data, len)?,
+            )
+        };
+        // SAFETY: forwarded from this function's contract.
+        let property_info = unsafe { signature::property_info(property_info)? };
+        let callback = callback.ok_or(eseal_result::NullArgument)?;
+        let signature_out = out(signature_out)?;
+        let stamper = CallbackStamper {
+            callback,
+            context,
+            failure: RefCell::new(None),
+        };
+        let stamp = |value: &[u8]| stamper.stamp(value);
+        let mut builder = SignatureBuilder::new(&seal.seal, &key.key, &cert.cert)
+            .property_info(property_info)
+            .time_stamp_with(&stamp);
+        if let Some(time) = time_arg(unix_time)? {
+            builder = builder.time(time);
+        }
+        let signature = match builder.sign(data) {
+            Ok(signature) => signature,
+            Err(error) => return Err(stamper.failure.take().unwrap_or_else(|| error.into())),
+        };
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
+        Ok(())
+    })
+}
