@@ -45,6 +45,8 @@ pub struct Signature {
 struct Stored {
     der: Vec<u8>,
     tbs: Range<usize>,
+    /// Where the eseal element ends, as an offset in `der`.
+    seal_end: usize,
     signature_offset: usize,
     findings: Vec<Finding>,
 }
@@ -104,6 +106,15 @@ impl Signature {
 
     pub(crate) fn signature_offset(&self) -> usize {
         self.stored.signature_offset
+    }
+
+    /// The length of the part of [`Signature::signed_message`] that ends with the seal: the
+    /// TBS_Sign header, version and eseal. It is the same for every signature that a batch
+    /// makes with one seal, which lets a cache keep the SM3 state after it.
+    pub(crate) fn seal_end_in_message(&self) -> usize {
+        let end = self.stored.seal_end - self.stored.tbs.start;
+        debug_assert!(self.signed_message()[..end].ends_with(self.seal().as_der()));
+        end
     }
 
     /// The signer's certificate, parsed.

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::asn1::OID_SM2_WITH_SM3;
 use crate::cert::Certificate;
-use crate::crypto::{DEFAULT_SM2_ID, PublicKey, SignatureValue, sm3};
+use crate::crypto::{DEFAULT_SM2_ID, PublicKey, SignatureValue, message_digest, sm3};
 use crate::finding::Finding;
 use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed};
 use crate::seal::{CertList, Seal, Version};
@@ -98,8 +98,9 @@ pub fn verify_signature(
 }
 
 /// Verifies a signature like [`verify_signature`], taking the maker's signature check from
-/// `cache` when the same seal bytes were verified before. The report is the same as without
-/// the cache.
+/// `cache` when the same seal bytes were verified before. For the signer's signature, the
+/// cache holds the SM3 state after the seal, so only the rest of TBS_Sign is hashed when the
+/// same signer used the same seal before. The report is the same as without the cache.
 pub fn verify_signature_cached(
     signature: &Signature,
     data: SignedData<'_>,
@@ -148,6 +149,7 @@ fn verify_signature_inner(
             signature,
             signer.as_ref().ok(),
             &options.sm2_id,
+            cache,
             &mut findings,
         );
         let ok = check.status == crate::report::CheckStatus::Passed;
@@ -293,8 +295,7 @@ fn seal_checks(
                     &seal.signed_value,
                     location,
                     seal.signed_value_offset(),
-                    &seal.signed_message(),
-                    sm2_id,
+                    |key| message_digest(key, sm2_id, &seal.signed_message()),
                     findings,
                     ("maker", "制章者"),
                 )
@@ -415,6 +416,7 @@ fn signer_signature_check(
     signature: &Signature,
     signer: Option<&Certificate>,
     sm2_id: &[u8],
+    cache: Option<&SealCache>,
     findings: &mut Vec<Finding>,
 ) -> Check {
     let Some(cert) = signer else {
@@ -431,8 +433,15 @@ fn signer_signature_check(
         &signature.signature,
         "SES_Signature.signature",
         signature.signature_offset(),
-        signature.signed_message(),
-        sm2_id,
+        |key| {
+            let message = signature.signed_message();
+            match cache {
+                Some(cache) => {
+                    cache.signed_digest(key, sm2_id, message, signature.seal_end_in_message())
+                }
+                None => message_digest(key, sm2_id, message),
+            }
+        },
         findings,
         ("signer", "签章者"),
     )
@@ -446,8 +455,7 @@ fn verify_sm2(
     stored_value: &[u8],
     location: &str,
     offset: usize,
-    message: &[u8],
-    sm2_id: &[u8],
+    digest: impl FnOnce(&PublicKey) -> Option<[u8; 32]>,
     findings: &mut Vec<Finding>,
     party: (&str, &str),
 ) -> Check {
@@ -481,7 +489,14 @@ fn verify_sm2(
             );
         }
     };
-    if key.verify(sm2_id, message, &value) {
+    let Some(e) = digest(&key) else {
+        return Check::failed(
+            name,
+            "the SM2 user ID is longer than 8191 bytes",
+            "SM2 用户标识长于 8191 字节",
+        );
+    };
+    if key.verify_digest(&e, &value) {
         Check::passed(
             name,
             format!("the {en}'s SM2 signature is valid"),

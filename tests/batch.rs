@@ -253,3 +253,55 @@ fn empty_batch_gives_no_results() {
     assert_eq!(verifier.thread_count(), 1);
     assert!(verifier.verify(&[]).is_empty());
 }
+
+/// With the SM3 state after the seal cached by signature 0, a copy of signature 1 whose
+/// timeInfo, after the seal in TBS_Sign, was changed must fail the signer's check, and the
+/// unchanged signature 1 must pass.
+#[test]
+fn warm_cache_still_hashes_what_follows_the_seal() {
+    let made_signatures = made_with_user_v4(2);
+    let options = VerifyOptions::default();
+    let cache = SealCache::default();
+    let verify = |der: &[u8], document: &[u8]| {
+        let signature = Signature::from_der(der).unwrap();
+        verify_signature_cached(&signature, SignedData::Bytes(document), &options, &cache)
+    };
+    assert!(
+        verify(
+            &made_signatures.signatures[0],
+            &made_signatures.documents[0]
+        )
+        .valid
+    );
+
+    let mut changed = made_signatures.signatures[1].clone();
+    let time_at = changed
+        .windows(8)
+        .position(|window| window == b"20210601")
+        .expect("timeInfo holds 20210601");
+    changed[time_at + 7] = b'2';
+    let report = verify(&changed, &made_signatures.documents[1]);
+    assert!(!report.valid);
+    assert_eq!(
+        report.check("signature.signer_signature").unwrap().status,
+        CheckStatus::Failed
+    );
+    assert_eq!(
+        report.check("seal.maker_signature").unwrap().status,
+        CheckStatus::Passed
+    );
+    assert_eq!(report.data_hash_valid, Some(true));
+
+    let report = verify(
+        &made_signatures.signatures[1],
+        &made_signatures.documents[1],
+    );
+    assert!(report.valid, "{:?}", report.checks);
+    assert_eq!(
+        report.to_json_string(),
+        alone(
+            &made_signatures.signatures[1],
+            SignedData::Bytes(&made_signatures.documents[1])
+        )
+    );
+}

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Compares eseal's SM2 signing, SM2 verification and SM3 speed with OpenSSL's libcrypto (Debian's
 # libssl-dev) and, when GMSSL_DIR names a GmSSL 3 build with include/ and lib/, with GmSSL's.
+# GMSSL_PLAIN_DIR may name a second GmSSL build, such as one configured with
+# -DENABLE_SM3_SSE=OFF, which appears as the column "GmSSL plain C". ESEAL_BASELINE may name
+# the speed example built from another eseal commit, which appears as "eseal baseline". The
+# RustCrypto sm2 and sm3 crates (examples/speed.rs --rustcrypto) always run, and BouncyCastle
+# (BouncyCastleBench.java) runs when Debian's libbcprov-java and a JDK are installed.
 # It builds examples/speed.rs and the C programs beside this script into target/compare. Then it
-# runs them in turn for ROUNDS rounds (eseal, OpenSSL[, GmSSL], eseal, ...), on CPU 0 when
-# taskset works. Last it prints the median of each rate and the ratios eseal/OpenSSL and
-# eseal/GmSSL, where a ratio above 1 means eseal is faster. It does so twice: per wall-clock
+# runs them in turn for ROUNDS rounds (eseal, OpenSSL[, GmSSL ...], eseal, ...), on CPU 0 when
+# taskset works. Last it prints the median of each rate and the ratios of eseal to each other
+# program, where a ratio above 1 means eseal is faster. It does so twice: per wall-clock
 # second, and per CPU second of the measuring thread, which leaves out time spent waiting while
 # other processes run. The key is USER.key.pem of the vectors.
 # Usage: benches/compare/run.sh [ROUNDS [SECONDS]]   (defaults: 5 rounds, 2 s per measurement)
@@ -34,16 +39,62 @@ names=(eseal OpenSSL)
 programs=("$root/target/release/examples/speed" "$out/openssl_bench")
 cc -O2 -Wall -Wextra -o "$out/openssl_bench" "$here/openssl_bench.c" -lcrypto
 
-gmssl_dir="${GMSSL_DIR:-}"
-if [ -z "$gmssl_dir" ]; then
-    echo "GmSSL skipped: GMSSL_DIR is not set"
-elif [ ! -f "$gmssl_dir/include/gmssl/sm2.h" ] || [ ! -d "$gmssl_dir/lib" ]; then
-    echo "GmSSL skipped: $gmssl_dir has no include/gmssl/sm2.h or no lib/"
+# Builds gmssl_bench.c against the GmSSL build in $3 as $out/$2 and adds it as column $1.
+# $4 is the variable that names the build, for the messages.
+add_gmssl() {
+    local name=$1 program=$2 gmssl_dir=$3 variable=$4
+    if [ -z "$gmssl_dir" ]; then
+        echo "$name skipped: $variable is not set"
+    elif [ ! -f "$gmssl_dir/include/gmssl/sm2.h" ] || [ ! -d "$gmssl_dir/lib" ]; then
+        echo "$name skipped: $gmssl_dir has no include/gmssl/sm2.h or no lib/"
+    else
+        cc -O2 -Wall -Wextra -I"$gmssl_dir/include" -o "$out/$program" "$here/gmssl_bench.c" \
+            -L"$gmssl_dir/lib" -Wl,-rpath,"$gmssl_dir/lib" -lgmssl
+        names+=("$name")
+        programs+=("$out/$program")
+    fi
+}
+add_gmssl GmSSL gmssl_bench "${GMSSL_DIR:-}" GMSSL_DIR
+add_gmssl "GmSSL plain C" gmssl_plain_bench "${GMSSL_PLAIN_DIR:-}" GMSSL_PLAIN_DIR
+
+# Writes a script $1 that runs the rest of the arguments followed by KEY and SECONDS, so that
+# every column is a program that takes KEY and SECONDS.
+wrapper() {
+    local script=$1
+    shift
+    printf '#!/bin/sh\nexec' > "$script"
+    printf ' "%s"' "$@" >> "$script"
+    printf ' "$@"\n' >> "$script"
+    chmod +x "$script"
+}
+
+# The RustCrypto sm2 and sm3 crates, through the same example with --rustcrypto.
+wrapper "$out/rustcrypto_bench" "$root/target/release/examples/speed" --rustcrypto
+names+=(RustCrypto)
+programs+=("$out/rustcrypto_bench")
+
+# BouncyCastle from Debian's libbcprov-java, when it and a JDK are installed.
+bcprov=/usr/share/java/bcprov.jar
+if [ ! -r "$bcprov" ]; then
+    echo "BouncyCastle skipped: $bcprov is missing; install it with: apt-get install libbcprov-java"
+elif ! command -v javac > /dev/null || ! command -v java > /dev/null; then
+    echo "BouncyCastle skipped: javac or java is missing"
 else
-    cc -O2 -Wall -Wextra -I"$gmssl_dir/include" -o "$out/gmssl_bench" "$here/gmssl_bench.c" \
-        -L"$gmssl_dir/lib" -Wl,-rpath,"$gmssl_dir/lib" -lgmssl
-    names+=(GmSSL)
-    programs+=("$out/gmssl_bench")
+    mkdir -p "$out/bouncycastle"
+    javac -cp "$bcprov" -d "$out/bouncycastle" "$here/BouncyCastleBench.java"
+    wrapper "$out/bouncycastle_bench" java -cp "$out/bouncycastle:$bcprov" BouncyCastleBench
+    names+=(BouncyCastle)
+    programs+=("$out/bouncycastle_bench")
+fi
+
+baseline="${ESEAL_BASELINE:-}"
+if [ -n "$baseline" ]; then
+    if [ ! -x "$baseline" ]; then
+        echo "run.sh: ESEAL_BASELINE=$baseline is not an executable file" >&2
+        exit 2
+    fi
+    names+=("eseal baseline")
+    programs+=("$baseline")
 fi
 
 pin=()
@@ -66,8 +117,9 @@ for round in $(seq 1 "$rounds"); do
         if [ "$round" -eq 1 ]; then
             echo "${names[$i]}: $(grep '^#' <<< "$output" | sed 's/^# //')"
         fi
-        # Input lines: "metric WALL unit cpu CPU unit". Output: "program round metric unit WALL CPU".
-        grep -v '^#' <<< "$output" | awk -v name="${names[$i]}" -v round="$round" \
+        # Input lines: "metric WALL unit cpu CPU unit". Output: "program round metric unit WALL CPU",
+        # with spaces in the program name written as underscores.
+        grep -v '^#' <<< "$output" | awk -v name="${names[$i]// /_}" -v round="$round" \
             '{ print name, round, $1, $3, $2, $5 }' >> "$results"
     done
     echo "round $round done"
@@ -96,10 +148,10 @@ print_tables() {
     echo "Medians of $rounds rounds, $title"
     header=$(printf '%-12s %-6s' metric unit)
     for name in "${names[@]}"; do
-        header+=$(printf ' %12s' "$name")
+        header+=$(printf ' %14s' "$name")
     done
     for name in "${names[@]:1}"; do
-        header+=$(printf ' %14s' "eseal/$name")
+        header+=$(printf ' %20s' "eseal/$name")
     done
     echo "$header"
     for metric in sm2_sign sm2_verify sm3_1MiB; do
@@ -108,15 +160,15 @@ print_tables() {
         medians=()
         spread+=$(printf '%-12s' "$metric")
         for name in "${names[@]}"; do
-            read -r median low high <<< "$(statistics "$name" "$metric" "$column")"
+            read -r median low high <<< "$(statistics "${name// /_}" "$metric" "$column")"
             medians+=("$median")
-            line+=$(printf ' %12s' "$median")
+            line+=$(printf ' %14s' "$median")
             spread+=$(printf ' %21s' "$low..$high")
         done
         spread+=$'\n'
         for i in "${!medians[@]}"; do
             [ "$i" -eq 0 ] && continue
-            line+=$(awk -v a="${medians[0]}" -v b="${medians[$i]}" 'BEGIN { printf " %14.2f", a / b }')
+            line+=$(awk -v a="${medians[0]}" -v b="${medians[$i]}" 'BEGIN { printf " %20.2f", a / b }')
         done
         echo "$line"
     done

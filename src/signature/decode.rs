@@ -144,6 +144,7 @@ pub(crate) fn decode_signature(der: &[u8]) -> Result<Signature, ParseError> {
         stored: Stored {
             der: der.to_vec(),
             tbs: tbs_tlv.offset..tbs_tlv.offset + tbs_tlv.raw.len(),
+            seal_end: seal_tlv.offset + seal_tlv.raw.len(),
             signature_offset: signature_tlv.offset,
             findings,
         },

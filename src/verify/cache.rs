@@ -1,9 +1,11 @@
 //! A cache of maker-signature results, for verifying many signatures made with the same seal.
 
 use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
+use crate::crypto::{PublicKey, Sm3Hasher, z_value};
 use crate::finding::Finding;
 use crate::report::Check;
 use crate::seal::Seal;
@@ -21,12 +23,43 @@ pub const DEFAULT_SEAL_CACHE_CAPACITY: usize = 256;
 /// the outcome only for a seal whose bytes are equal byte for byte. Every other check (validity
 /// at the signing time, certList, chains, revocation) runs again for each signature.
 ///
+/// The cache also keeps, per signer key and seal, the SM3 state after Z and the first part of
+/// TBS_Sign, up to the end of the seal. The signer's signature covers all of TBS_Sign, whose
+/// largest part is the seal. With the state, a signature's digest hashes only the bytes after
+/// the seal. The state is used only when Z and every byte of that first part are equal to the
+/// ones it was computed from, so the digest is the one a full SM3 pass over the stored bytes
+/// gives.
+///
 /// Share one cache between threads with `Arc`. When `capacity` seals are cached, the cache is
 /// emptied before the next one is added, which bounds the memory to about `capacity` seals.
-#[derive(Debug)]
+/// The SM3 states are bounded in the same way.
 pub struct SealCache {
     entries: Mutex<HashMap<Key, Outcome>>,
+    prefixes: Mutex<Prefixes>,
     capacity: usize,
+}
+
+/// The SM3 states, in buckets by [`prefix_fingerprint`], and how many there are.
+#[derive(Default)]
+struct Prefixes {
+    buckets: HashMap<u64, Vec<PrefixState>>,
+    count: usize,
+}
+
+impl std::fmt::Debug for SealCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealCache")
+            .field("seals", &self.len())
+            .field("capacity", &self.capacity)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The SM3 state after `Z || prefix`, with the inputs it was computed from.
+struct PrefixState {
+    z: [u8; 32],
+    prefix: Vec<u8>,
+    state: Sm3Hasher,
 }
 
 /// The inputs the maker's check depends on. `Hash` reads only the maker's signature value and
@@ -65,6 +98,7 @@ impl SealCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             entries: Mutex::new(HashMap::new()),
+            prefixes: Mutex::new(Prefixes::default()),
             capacity: capacity.max(1),
         }
     }
@@ -119,11 +153,205 @@ impl SealCache {
         check
     }
 
-    /// Locks the map. A panic in another thread while it held the lock leaves the map in a
-    /// consistent state (each insert is a single call), so a poisoned lock is used as it is.
+    /// Returns `e = SM3(Z || message)` for the signer's `key` and `id`, where the first
+    /// `prefix_len` bytes of `message` are the part up to the end of the seal. The SM3 state
+    /// after `Z || message[..prefix_len]` comes from the cache when an entry has the same Z
+    /// and the same bytes; otherwise it is computed and stored. Returns `None` when the ID is
+    /// longer than 8191 bytes.
+    pub(crate) fn signed_digest(
+        &self,
+        key: &PublicKey,
+        id: &[u8],
+        message: &[u8],
+        prefix_len: usize,
+    ) -> Option<[u8; 32]> {
+        let z = z_value(key, id)?;
+        let Some((prefix, rest)) = message.split_at_checked(prefix_len) else {
+            let mut hasher = Sm3Hasher::new();
+            hasher.update(&z);
+            hasher.update(message);
+            return Some(hasher.finalize());
+        };
+        let fingerprint = prefix_fingerprint(&z, prefix);
+
+        let cached = recover(self.prefixes.lock())
+            .buckets
+            .get(&fingerprint)
+            .and_then(|bucket| {
+                bucket
+                    .iter()
+                    .find(|entry| entry.z == z && entry.prefix == prefix)
+                    .map(|entry| entry.state.clone())
+            });
+        let mut hasher = match cached {
+            Some(state) => state,
+            None => {
+                let mut hasher = Sm3Hasher::new();
+                hasher.update(&z);
+                hasher.update(prefix);
+                self.store_prefix(fingerprint, z, prefix, &hasher);
+                hasher
+            }
+        };
+        hasher.update(rest);
+        Some(hasher.finalize())
+    }
+
+    fn store_prefix(&self, fingerprint: u64, z: [u8; 32], prefix: &[u8], state: &Sm3Hasher) {
+        let mut prefixes = recover(self.prefixes.lock());
+        // Another thread may have stored the same state meanwhile.
+        let known = prefixes.buckets.get(&fingerprint).is_some_and(|bucket| {
+            bucket
+                .iter()
+                .any(|entry| entry.z == z && entry.prefix == prefix)
+        });
+        if known {
+            return;
+        }
+        if prefixes.count >= self.capacity {
+            prefixes.buckets.clear();
+            prefixes.count = 0;
+        }
+        prefixes
+            .buckets
+            .entry(fingerprint)
+            .or_default()
+            .push(PrefixState {
+                z,
+                prefix: prefix.to_vec(),
+                state: state.clone(),
+            });
+        prefixes.count += 1;
+    }
+
+    /// Locks the map of maker outcomes.
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Outcome>> {
-        self.entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        recover(self.entries.lock())
+    }
+}
+
+/// Takes a guard from a poisoned lock as well: every change to the maps is a single call that
+/// leaves them consistent.
+fn recover<T>(result: std::sync::LockResult<T>) -> T {
+    result.unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A hash of Z, the prefix's length and its last 64 bytes, which hold the end of the maker's
+/// signature value and so differ between seals. Entries with the same fingerprint are told
+/// apart by comparing all bytes.
+fn prefix_fingerprint(z: &[u8; 32], prefix: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    z.hash(&mut hasher);
+    prefix.len().hash(&mut hasher);
+    prefix[prefix.len().saturating_sub(64)..].hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, message_digest};
+
+    /// A message of `len` bytes whose byte `i` depends on `i` and `seed`.
+    fn message(len: usize, seed: u8) -> Vec<u8> {
+        (0..len)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+            .collect()
+    }
+
+    fn prefix_count(cache: &SealCache) -> usize {
+        recover(cache.prefixes.lock()).count
+    }
+
+    #[test]
+    fn cached_state_gives_the_full_digest() {
+        let key = PrivateKey::generate().unwrap();
+        let public = key.public_key();
+        let cache = SealCache::new(4);
+        // Prefix lengths on and off the 64-byte block boundary, and the whole message.
+        for prefix_len in [0, 1, 63, 64, 65, 1000, 4096] {
+            let mut first = message(4096, 1);
+            let expected = message_digest(public, DEFAULT_SM2_ID, &first).unwrap();
+            let computed = cache.signed_digest(public, DEFAULT_SM2_ID, &first, prefix_len);
+            assert_eq!(computed, Some(expected), "prefix {prefix_len}, cold");
+            // Same prefix, different rest: the second digest comes from the stored state.
+            let len = first.len();
+            first[len - 1] ^= 0x80;
+            let expected = message_digest(public, DEFAULT_SM2_ID, &first).unwrap();
+            let computed = cache.signed_digest(public, DEFAULT_SM2_ID, &first, prefix_len);
+            assert_eq!(computed, Some(expected), "prefix {prefix_len}, warm");
+        }
+    }
+
+    #[test]
+    fn different_prefix_bytes_or_key_are_not_taken_from_the_cache() {
+        let key = PrivateKey::generate().unwrap();
+        let other = PrivateKey::generate().unwrap();
+        let cache = SealCache::new(16);
+        let original = message(3000, 7);
+        cache.signed_digest(key.public_key(), DEFAULT_SM2_ID, &original, 2000);
+        assert_eq!(prefix_count(&cache), 1);
+
+        // The same length and the same last 64 bytes of the prefix, so the same fingerprint,
+        // but the first byte differs.
+        let mut changed = original.clone();
+        changed[0] ^= 1;
+        assert_eq!(
+            prefix_fingerprint(&[0; 32], &changed[..2000]),
+            prefix_fingerprint(&[0; 32], &original[..2000])
+        );
+        let expected = message_digest(key.public_key(), DEFAULT_SM2_ID, &changed).unwrap();
+        assert_eq!(
+            cache.signed_digest(key.public_key(), DEFAULT_SM2_ID, &changed, 2000),
+            Some(expected)
+        );
+        assert_eq!(prefix_count(&cache), 2);
+
+        // Another key or another ID gives another Z.
+        for (public, id) in [
+            (other.public_key(), DEFAULT_SM2_ID),
+            (key.public_key(), b"another id".as_slice()),
+        ] {
+            let expected = message_digest(public, id, &original).unwrap();
+            assert_eq!(
+                cache.signed_digest(public, id, &original, 2000),
+                Some(expected)
+            );
+        }
+        assert_eq!(prefix_count(&cache), 4);
+    }
+
+    #[test]
+    fn prefix_longer_than_the_message_hashes_it_all() {
+        let key = PrivateKey::generate().unwrap();
+        let cache = SealCache::new(4);
+        let data = message(100, 3);
+        let expected = message_digest(key.public_key(), DEFAULT_SM2_ID, &data).unwrap();
+        assert_eq!(
+            cache.signed_digest(key.public_key(), DEFAULT_SM2_ID, &data, 101),
+            Some(expected)
+        );
+        assert_eq!(prefix_count(&cache), 0);
+        let long_id = vec![b'a'; 8192];
+        assert_eq!(
+            cache.signed_digest(key.public_key(), &long_id, &data, 50),
+            None
+        );
+    }
+
+    #[test]
+    fn full_prefix_store_is_emptied_not_grown() {
+        let key = PrivateKey::generate().unwrap();
+        let cache = SealCache::new(2);
+        for seed in 0..5u8 {
+            let data = message(500, seed);
+            let expected = message_digest(key.public_key(), DEFAULT_SM2_ID, &data).unwrap();
+            assert_eq!(
+                cache.signed_digest(key.public_key(), DEFAULT_SM2_ID, &data, 300),
+                Some(expected)
+            );
+            assert!(prefix_count(&cache) <= 2);
+        }
+        assert_eq!(prefix_count(&cache), 1);
     }
 }
