@@ -959,6 +959,32 @@ eseal_result eseal_private_key_sign_digest(const eseal_private_key *key, const u
 eseal_result eseal_sign_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
 
 /**
+ * Signs `data` with the SM2 signature from `sign_callback` (a USB key, an HSM or a seal
+ * server), as `eseal_sign_with_callback` does, and adds a time stamp from
+ * `time_stamp_callback` to the signature, as `eseal_sign_with_time_stamp` does.
+ *
+ * After the signing checks pass, eseal calls `sign_callback` once and verifies its signature
+ * against `cert`. A signature that does not verify gives `ESEAL_RESULT_SIGNATURE_INVALID`, and
+ * a failure of `sign_callback` `ESEAL_RESULT_SIGNER_FAILED`. When the signature verifies,
+ * eseal calls `time_stamp_callback` once, with the DER signature value. A failure of
+ * `time_stamp_callback` gives `ESEAL_RESULT_TIME_STAMP_FAILED`, and a token that fails the
+ * checks of `eseal_sign_with_time_stamp` `ESEAL_RESULT_TIME_STAMP_INVALID`. A V1 seal gives
+ * `ESEAL_RESULT_ENCODE_FAILED` before either callback is called, because V1 signatures have no
+ * timeStamp field. A NULL callback gives `ESEAL_RESULT_NULL_ARGUMENT`. Nothing is output on
+ * failure.
+ *
+ * # Safety
+ *
+ * As for `eseal_sign`. `sign_callback` must be a valid function that may be called from this
+ * thread with `sign_context`, reads 32 bytes at its `digest` argument and writes 64 bytes at
+ * its `signature_out` argument. `time_stamp_callback` must be a valid function that may be
+ * called from this thread with `time_stamp_context`, reads `len` bytes at its `data`
+ * argument, writes at most `token_capacity` bytes at `token_out` and writes one `size_t` at
+ * `token_len_out`.
+ */
+eseal_result eseal_sign_with_callback_and_time_stamp(const eseal_seal *seal, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_sign_callback sign_callback, void *sign_context, eseal_time_stamp_callback time_stamp_callback, void *time_stamp_context, eseal_signature **signature_out);
+
+/**
  * Makes an empty trust policy.
  *
  * # Safety

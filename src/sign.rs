@@ -104,7 +104,8 @@ impl<'a> SignatureBuilder<'a> {
 
     /// Asks `stamper` (the application's time stamp service) for a GB/T 20520 time stamp
     /// token over the signature value and stores it in SES_Signature.timeStamp (V4 and V5).
-    /// The token is checked to cover the signature value before anything is returned.
+    /// The token is checked to cover the signature value before anything is returned. With a V1
+    /// seal, signing fails with [`Error::Encode`] before the signer is called.
     pub fn time_stamp_with(mut self, stamper: &'a TimeStamper<'a>) -> Self {
         self.time_stamper = Some(stamper);
         self
@@ -134,6 +135,14 @@ impl<'a> SignatureBuilder<'a> {
     pub fn sign_digest(self, digest: [u8; 32]) -> Result<Signature> {
         let time = self.time.unwrap_or_else(Time::now);
         let version = self.check(time)?;
+        // Checked before signing, so that an external signer (a USB key may prompt for its PIN)
+        // is not called for a signature that would be discarded.
+        if self.time_stamper.is_some() && version == Version::V1 {
+            return Err(Error::Encode {
+                field: "timeStamp",
+                reason: "V1 signatures have no timeStamp field".into(),
+            });
+        }
         let parts = TbsParts {
             version,
             version_number: i64::from(version.number()),
@@ -149,12 +158,6 @@ impl<'a> SignatureBuilder<'a> {
         let value = sign_checked(self.key, &self.cert.public_key()?, &self.sm2_id, &tbs)?;
         let value_der = value.to_der();
         let token = match self.time_stamper {
-            Some(_) if version == Version::V1 => {
-                return Err(Error::Encode {
-                    field: "timeStamp",
-                    reason: "V1 signatures have no timeStamp field".into(),
-                });
-            }
             Some(stamper) => {
                 let token = stamper(&value_der)?;
                 let parsed = crate::timestamp::TimeStampToken::from_der(&token)?;

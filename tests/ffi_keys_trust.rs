@@ -1,6 +1,7 @@
 //! The C ABI functions for password-protected keys, signing with a time stamp callback, trust
 //! from memory, and the result codes of CRLs and seal revocation lists, called from Rust as a
-//! C program would call them.
+//! C program would call them. Time stamps are added to signatures made with a private key and
+//! with an external signer callback.
 
 mod common;
 
@@ -531,6 +532,279 @@ fn time_stamp_v1_seal_refused() {
     let mut stamping = Stamping::new(Mode::Valid);
     let result = sign_with_time_stamp("UserV1.esl", &mut stamping);
     assert_eq!(result.unwrap_err(), eseal_result::EncodeFailed);
+}
+
+/// An external signer (a USB key, say) backed by a software key, and what it should return.
+struct Device {
+    key: *mut eseal_private_key,
+    mode: DeviceMode,
+    calls: usize,
+}
+
+#[derive(Clone, Copy)]
+enum DeviceMode {
+    Signs,
+    WrongSignature,
+    Fails,
+}
+
+impl Device {
+    fn new(mode: DeviceMode) -> Self {
+        let key = key_with_password(&common::read("keys/USER.key.pem"), b"").unwrap();
+        Self {
+            key,
+            mode,
+            calls: 0,
+        }
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        // SAFETY: the key was made by `Device::new` and is freed once.
+        unsafe { eseal_private_key_free(self.key) };
+    }
+}
+
+unsafe extern "C" fn device_callback(
+    context: *mut c_void,
+    digest: *const u8,
+    signature_out: *mut u8,
+) -> u32 {
+    // SAFETY: the tests pass a live `Device` as the context.
+    let device = unsafe { &mut *context.cast::<Device>() };
+    device.calls += 1;
+    match device.mode {
+        // SAFETY: eseal passes 32 readable bytes and 64 writable bytes.
+        DeviceMode::Signs => unsafe {
+            eseal_private_key_sign_digest(device.key, digest, signature_out) as u32
+        },
+        DeviceMode::WrongSignature => {
+            // SAFETY: eseal passes 64 writable bytes.
+            unsafe { ptr::write_bytes(signature_out, 0x42, 64) };
+            0
+        }
+        DeviceMode::Fails => 7,
+    }
+}
+
+/// Signs with `eseal_sign_with_callback_and_time_stamp`, the signature from `device` and the
+/// token from `stamping`, and checks that nothing is output on failure.
+fn sign_with_device_and_time_stamp(
+    seal_name: &str,
+    device: &mut Device,
+    stamping: &mut Stamping,
+) -> Result<*mut eseal_signature, eseal_result> {
+    let seal = seal(seal_name);
+    let cert = certificate(&common::read("keys/USER.cert.pem"));
+    let data = b"document";
+    let mut signature = ptr::null_mut();
+    // SAFETY: live handles, buffers that live for the call, callbacks that keep their
+    // contracts and contexts that outlive the call.
+    let result = unsafe {
+        eseal_sign_with_callback_and_time_stamp(
+            seal,
+            cert,
+            SIGNING_TIME,
+            c"/Doc_0/Signs/Sign_0/Signature.xml".as_ptr(),
+            data.as_ptr(),
+            data.len(),
+            Some(device_callback),
+            (device as *mut Device).cast(),
+            Some(stamp_callback),
+            (stamping as *mut Stamping).cast(),
+            &mut signature,
+        )
+    };
+    // SAFETY: each handle is freed once.
+    unsafe {
+        eseal_seal_free(seal);
+        eseal_certificate_free(cert);
+    }
+    if result == eseal_result::Ok {
+        Ok(signature)
+    } else {
+        assert!(signature.is_null(), "a signature was output on failure");
+        Err(result)
+    }
+}
+
+#[test]
+fn device_time_stamp_verifies() {
+    let mut device = Device::new(DeviceMode::Signs);
+    let mut stamping = Stamping::new(Mode::Valid);
+    let signature = sign_with_device_and_time_stamp("UserV4.esl", &mut device, &mut stamping)
+        .unwrap_or_else(|code| panic!("{code:?}: {}", last_error()));
+    assert_eq!(device.calls, 1);
+    assert_eq!(stamping.calls, 1);
+
+    let decoded = Signature::from_der(&signature_der(signature)).unwrap();
+    assert!(decoded.time_stamp.is_some());
+    assert_eq!(
+        decoded.tbs.property_info,
+        "/Doc_0/Signs/Sign_0/Signature.xml"
+    );
+    let report = verify_signature(
+        &decoded,
+        SignedData::Bytes(b"document"),
+        &options_with_roots(&[&stamping.root]),
+    );
+    let signer_check = report.check("signature.signer_signature").unwrap();
+    assert_eq!(signer_check.status, CheckStatus::Passed);
+    let time_stamp_check = report.check("signature.time_stamp").unwrap();
+    assert_eq!(
+        time_stamp_check.status,
+        CheckStatus::Passed,
+        "{}",
+        time_stamp_check.message
+    );
+    assert_eq!(report.signing_time, common::time("2021-06-01T00:05:00Z"));
+    assert!(report.valid, "{:#?}", report.checks);
+
+    // Other data does not verify.
+    let other = verify_signature(
+        &decoded,
+        SignedData::Bytes(b"other document"),
+        &options_with_roots(&[&stamping.root]),
+    );
+    assert!(!other.valid);
+    // SAFETY: freed once.
+    unsafe { eseal_signature_free(signature) };
+}
+
+#[test]
+fn device_failures_skip_time_stamp() {
+    let cases = [
+        (DeviceMode::WrongSignature, eseal_result::SignatureInvalid),
+        (DeviceMode::Fails, eseal_result::SignerFailed),
+    ];
+    for (mode, expected) in cases {
+        let mut device = Device::new(mode);
+        let mut stamping = Stamping::new(Mode::Valid);
+        let result = sign_with_device_and_time_stamp("UserV4.esl", &mut device, &mut stamping);
+        assert_eq!(result.unwrap_err(), expected, "{}", last_error());
+        assert_eq!(device.calls, 1);
+        assert_eq!(stamping.calls, 0, "the time stamp callback was called");
+    }
+}
+
+#[test]
+fn device_time_stamp_failures() {
+    let cases = [
+        (Mode::Fails, eseal_result::TimeStampFailed, "returned 42"),
+        (
+            Mode::TooLong,
+            eseal_result::TimeStampFailed,
+            "65537-byte token",
+        ),
+        (
+            Mode::OverOtherBytes,
+            eseal_result::TimeStampInvalid,
+            "messageImprint",
+        ),
+        (Mode::Garbage, eseal_result::TimeStampInvalid, "invalid"),
+    ];
+    for (mode, expected, message) in cases {
+        let mut device = Device::new(DeviceMode::Signs);
+        let mut stamping = Stamping::new(mode);
+        let result = sign_with_device_and_time_stamp("UserV4.esl", &mut device, &mut stamping);
+        assert_eq!(result.unwrap_err(), expected, "{}", last_error());
+        assert!(last_error().contains(message), "{}", last_error());
+        assert_eq!(device.calls, 1);
+        assert_eq!(stamping.calls, 1);
+    }
+}
+
+#[test]
+fn device_time_stamp_v1_seal() {
+    let mut device = Device::new(DeviceMode::Signs);
+    let mut stamping = Stamping::new(Mode::Valid);
+    let result = sign_with_device_and_time_stamp("UserV1.esl", &mut device, &mut stamping);
+    assert_eq!(result.unwrap_err(), eseal_result::EncodeFailed);
+    assert!(last_error().contains("timeStamp"), "{}", last_error());
+    assert_eq!(device.calls, 0, "the signer was called");
+    assert_eq!(stamping.calls, 0, "the time stamp callback was called");
+}
+
+#[test]
+fn device_time_stamp_null_arguments() {
+    let seal = seal("UserV4.esl");
+    let cert = certificate(&common::read("keys/USER.cert.pem"));
+    let mut device = Device::new(DeviceMode::Signs);
+    let mut stamping = Stamping::new(Mode::Valid);
+    let device_context: *mut c_void = (&mut device as *mut Device).cast();
+    let stamping_context: *mut c_void = (&mut stamping as *mut Stamping).cast();
+    let data = b"document";
+
+    type Callbacks = (eseal_sign_callback, eseal_time_stamp_callback);
+    let cases: [(&str, *const eseal_seal, *const eseal_certificate, Callbacks); 4] = [
+        ("sign_callback", seal, cert, (None, Some(stamp_callback))),
+        (
+            "time_stamp_callback",
+            seal,
+            cert,
+            (Some(device_callback), None),
+        ),
+        (
+            "seal",
+            ptr::null(),
+            cert,
+            (Some(device_callback), Some(stamp_callback)),
+        ),
+        (
+            "cert",
+            seal,
+            ptr::null(),
+            (Some(device_callback), Some(stamp_callback)),
+        ),
+    ];
+    for (name, seal, cert, (sign_callback, time_stamp_callback)) in cases {
+        let mut signature = ptr::null_mut();
+        // SAFETY: live handles or NULL, buffers that live for the call and live contexts.
+        let result = unsafe {
+            eseal_sign_with_callback_and_time_stamp(
+                seal,
+                cert,
+                SIGNING_TIME,
+                ptr::null(),
+                data.as_ptr(),
+                data.len(),
+                sign_callback,
+                device_context,
+                time_stamp_callback,
+                stamping_context,
+                &mut signature,
+            )
+        };
+        assert_eq!(result, eseal_result::NullArgument, "NULL {name}");
+        assert!(signature.is_null(), "NULL {name}: a signature was output");
+    }
+
+    // SAFETY: live handles, live contexts and a NULL output.
+    let result = unsafe {
+        eseal_sign_with_callback_and_time_stamp(
+            seal,
+            cert,
+            SIGNING_TIME,
+            ptr::null(),
+            data.as_ptr(),
+            data.len(),
+            Some(device_callback),
+            device_context,
+            Some(stamp_callback),
+            stamping_context,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(result, eseal_result::NullArgument, "NULL signature_out");
+    assert_eq!(device.calls, 0);
+    assert_eq!(stamping.calls, 0);
+
+    // SAFETY: each handle is freed once.
+    unsafe {
+        eseal_seal_free(seal);
+        eseal_certificate_free(cert);
+    }
 }
 
 fn trust_with_root() -> *mut eseal_trust {

@@ -197,3 +197,59 @@ fn dummy_seal_time_stamp_is_reported_invalid() {
         CheckStatus::Failed
     );
 }
+
+/// An external signer that counts its calls and forwards to a key.
+struct CountingSigner {
+    key: PrivateKey,
+    calls: std::cell::Cell<usize>,
+}
+
+impl eseal::crypto::Signer for CountingSigner {
+    fn public_key(&self) -> Option<eseal::PublicKey> {
+        None
+    }
+
+    fn sign_digest(&self, e: &[u8; 32]) -> eseal::Result<eseal::crypto::SignatureValue> {
+        self.calls.set(self.calls.get() + 1);
+        self.key.sign_digest(e)
+    }
+}
+
+#[test]
+fn v1_time_stamp_rejected_before_signing() {
+    let tsa = authority();
+    let seal = Seal::from_der(&common::read("seals/UserV1.esl")).unwrap();
+    let cert = Certificate::from_pem(&common::read("keys/USER.cert.pem")).unwrap();
+    let signer = CountingSigner {
+        key: PrivateKey::from_pem(&common::read("keys/USER.key.pem")).unwrap(),
+        calls: std::cell::Cell::new(0),
+    };
+    let stamper = |value: &[u8]| {
+        TimeStampAuthority::new(&tsa.cert, &tsa.key).stamp(value, t("2021-06-01T00:05:00Z"), 3)
+    };
+
+    let rejected = SignatureBuilder::with_signer(&seal, &signer, &cert)
+        .time(t("2021-06-01"))
+        .time_stamp_with(&stamper)
+        .sign(b"document");
+
+    assert!(
+        matches!(
+            rejected,
+            Err(eseal::Error::Encode {
+                field: "timeStamp",
+                ..
+            })
+        ),
+        "{rejected:?}"
+    );
+    assert_eq!(signer.calls.get(), 0, "the signer was called");
+
+    // Without a time stamp the same seal and signer sign, so the error comes from the time stamp.
+    let signature = SignatureBuilder::with_signer(&seal, &signer, &cert)
+        .time(t("2021-06-01"))
+        .sign(b"document")
+        .unwrap();
+    assert_eq!(signer.calls.get(), 1);
+    assert!(signature.time_stamp.is_none());
+}

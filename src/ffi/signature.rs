@@ -479,9 +479,10 @@ pub type eseal_sign_callback = Option<
     ) -> u32,
 >;
 
-struct CallbackSigner {
-    callback: unsafe extern "C" fn(*mut std::ffi::c_void, *const u8, *mut u8) -> u32,
-    context: *mut std::ffi::c_void,
+/// Calls an `eseal_sign_callback` for `SignatureBuilder::with_signer`.
+pub(super) struct CallbackSigner {
+    pub(super) callback: unsafe extern "C" fn(*mut std::ffi::c_void, *const u8, *mut u8) -> u32,
+    pub(super) context: *mut std::ffi::c_void,
 }
 
 impl crate::crypto::Signer for CallbackSigner {
@@ -491,8 +492,9 @@ impl crate::crypto::Signer for CallbackSigner {
 
     fn sign_digest(&self, e: &[u8; 32]) -> crate::Result<crate::crypto::SignatureValue> {
         let mut raw = [0u8; 64];
-        // SAFETY: the caller of eseal_sign_with_callback promises a callback that reads 32
-        // bytes at `digest` and writes 64 bytes at `signature_out`; both buffers live here.
+        // SAFETY: the callers of eseal_sign_with_callback and
+        // eseal_sign_with_callback_and_time_stamp promise a callback that reads 32 bytes at
+        // `digest` and writes 64 bytes at `signature_out`. Both buffers live here.
         let code = unsafe { (self.callback)(self.context, e.as_ptr(), raw.as_mut_ptr()) };
         if code != 0 {
             return Err(crate::Error::Signer(format!(

@@ -7,9 +7,10 @@ use super::boundary::{Failure, bytes, guard, handle, into_handle, out, time_arg,
 use super::keys::{eseal_certificate, eseal_private_key};
 use super::result::eseal_result;
 use super::seal::eseal_seal;
-use super::signature::{self, eseal_signature};
+use super::signature::{self, CallbackSigner, eseal_sign_callback, eseal_signature};
 use crate::error::Error;
 use crate::sign::SignatureBuilder;
+use crate::signature::Signature;
 use crate::timestamp::TimeStampToken;
 
 /// Size in bytes of the buffer a time stamp callback writes its token to. A GB/T 20520 token
@@ -45,6 +46,24 @@ struct CallbackStamper {
 }
 
 impl CallbackStamper {
+    fn new(callback: TimeStampFunction, context: *mut c_void) -> Self {
+        Self {
+            callback,
+            context,
+            failure: RefCell::new(None),
+        }
+    }
+
+    /// Signs `data` with `builder` and a time stamp from this callback. A time stamp failure
+    /// gets its own code in place of the signing error that `SignatureBuilder` reports.
+    fn sign(&self, builder: SignatureBuilder<'_>, data: &[u8]) -> Result<Signature, Failure> {
+        let stamp = |value: &[u8]| self.stamp(value);
+        match builder.time_stamp_with(&stamp).sign(data) {
+            Ok(signature) => Ok(signature),
+            Err(error) => Err(self.failure.take().unwrap_or_else(|| error.into())),
+        }
+    }
+
     fn stamp(&self, value: &[u8]) -> crate::Result<Vec<u8>> {
         self.call(value).map_err(|failure| {
             *self.failure.borrow_mut() = Some(failure);
@@ -55,9 +74,10 @@ impl CallbackStamper {
     fn call(&self, value: &[u8]) -> Result<Vec<u8>, Failure> {
         let mut token = vec![0u8; ESEAL_MAX_TIME_STAMP_TOKEN_LEN];
         let mut written = 0usize;
-        // SAFETY: the caller of eseal_sign_with_time_stamp promises a callback that reads
-        // `len` bytes at `data`, writes at most `token_capacity` bytes at `token_out` and
-        // writes one usize at `token_len_out`. All three buffers live for the call.
+        // SAFETY: the callers of eseal_sign_with_time_stamp and
+        // eseal_sign_with_callback_and_time_stamp promise a callback that reads `len` bytes at
+        // `data`, writes at most `token_capacity` bytes at `token_out` and writes one usize at
+        // `token_len_out`. All three buffers live for the call.
         let code = unsafe {
             (self.callback)(
                 self.context,
@@ -140,22 +160,74 @@ pub unsafe extern "C" fn eseal_sign_with_time_stamp(
         let property_info = unsafe { signature::property_info(property_info)? };
         let callback = callback.ok_or(eseal_result::NullArgument)?;
         let signature_out = out(signature_out)?;
-        let stamper = CallbackStamper {
-            callback,
-            context,
-            failure: RefCell::new(None),
-        };
-        let stamp = |value: &[u8]| stamper.stamp(value);
-        let mut builder = SignatureBuilder::new(&seal.seal, &key.key, &cert.cert)
-            .property_info(property_info)
-            .time_stamp_with(&stamp);
+        let stamper = CallbackStamper::new(callback, context);
+        let mut builder =
+            SignatureBuilder::new(&seal.seal, &key.key, &cert.cert).property_info(property_info);
         if let Some(time) = time_arg(unix_time)? {
             builder = builder.time(time);
         }
-        let signature = match builder.sign(data) {
-            Ok(signature) => signature,
-            Err(error) => return Err(stamper.failure.take().unwrap_or_else(|| error.into())),
+        let signature = stamper.sign(builder, data)?;
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
+        Ok(())
+    })
+}
+
+/// Signs `data` with the SM2 signature from `sign_callback` (a USB key, an HSM or a seal
+/// server), as `eseal_sign_with_callback` does, and adds a time stamp from
+/// `time_stamp_callback` to the signature, as `eseal_sign_with_time_stamp` does.
+///
+/// After the signing checks pass, eseal calls `sign_callback` once and verifies its signature
+/// against `cert`. A signature that does not verify gives `ESEAL_RESULT_SIGNATURE_INVALID`, and
+/// a failure of `sign_callback` `ESEAL_RESULT_SIGNER_FAILED`. When the signature verifies,
+/// eseal calls `time_stamp_callback` once, with the DER signature value. A failure of
+/// `time_stamp_callback` gives `ESEAL_RESULT_TIME_STAMP_FAILED`, and a token that fails the
+/// checks of `eseal_sign_with_time_stamp` `ESEAL_RESULT_TIME_STAMP_INVALID`. A V1 seal gives
+/// `ESEAL_RESULT_ENCODE_FAILED` before either callback is called, because V1 signatures have no
+/// timeStamp field. A NULL callback gives `ESEAL_RESULT_NULL_ARGUMENT`. Nothing is output on
+/// failure.
+///
+/// # Safety
+///
+/// As for `eseal_sign`. `sign_callback` must be a valid function that may be called from this
+/// thread with `sign_context`, reads 32 bytes at its `digest` argument and writes 64 bytes at
+/// its `signature_out` argument. `time_stamp_callback` must be a valid function that may be
+/// called from this thread with `time_stamp_context`, reads `len` bytes at its `data`
+/// argument, writes at most `token_capacity` bytes at `token_out` and writes one `size_t` at
+/// `token_len_out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sign_with_callback_and_time_stamp(
+    seal: *const eseal_seal,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    property_info: *const c_char,
+    data: *const u8,
+    len: usize,
+    sign_callback: eseal_sign_callback,
+    sign_context: *mut c_void,
+    time_stamp_callback: eseal_time_stamp_callback,
+    time_stamp_context: *mut c_void,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (seal, cert, data) = unsafe { (handle(seal)?, handle(cert)?, bytes(data, len)?) };
+        // SAFETY: forwarded from this function's contract.
+        let property_info = unsafe { signature::property_info(property_info)? };
+        let sign_callback = sign_callback.ok_or(eseal_result::NullArgument)?;
+        let time_stamp_callback = time_stamp_callback.ok_or(eseal_result::NullArgument)?;
+        let signature_out = out(signature_out)?;
+        let signer = CallbackSigner {
+            callback: sign_callback,
+            context: sign_context,
         };
+        let stamper = CallbackStamper::new(time_stamp_callback, time_stamp_context);
+        let mut builder = SignatureBuilder::with_signer(&seal.seal, &signer, &cert.cert)
+            .property_info(property_info);
+        if let Some(time) = time_arg(unix_time)? {
+            builder = builder.time(time);
+        }
+        let signature = stamper.sign(builder, data)?;
         // SAFETY: checked by `out`.
         unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
         Ok(())

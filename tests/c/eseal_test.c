@@ -616,8 +616,15 @@ static void test_signature_vectors(const char *vectors, const char *json_dir) {
 }
 
 /* What a time stamp callback does: ask the test authority (examples/time_stamp_authority.rs,
- * whose folder is the context) for a token, return garbage, or fail. */
-enum stamp_mode { STAMP_AUTHORITY, STAMP_GARBAGE, STAMP_FAILS };
+ * whose folder is the context) for a token over the value or over other bytes, return garbage,
+ * report a token longer than its buffer, or fail. */
+enum stamp_mode {
+    STAMP_AUTHORITY,
+    STAMP_OTHER_BYTES,
+    STAMP_GARBAGE,
+    STAMP_OVERSIZED,
+    STAMP_FAILS
+};
 
 struct stamping {
     enum stamp_mode mode;
@@ -638,6 +645,15 @@ static uint32_t stamp_callback(void *context, const uint8_t *data, size_t len, u
         memcpy(token_out, garbage, sizeof garbage);
         *token_len_out = sizeof garbage;
         return 0;
+    }
+    if (stamping->mode == STAMP_OVERSIZED) {
+        *token_len_out = token_capacity + 1;
+        return 0;
+    }
+    static const uint8_t other_bytes[] = "other bytes";
+    if (stamping->mode == STAMP_OTHER_BYTES) {
+        data = other_bytes;
+        len = sizeof other_bytes - 1;
     }
     char value_path[4096];
     char token_path[4096];
@@ -879,6 +895,198 @@ static void test_protected_keys_and_time_stamps(const char *vectors, const char 
     free(p12.data);
 }
 
+/* An external signer that counts its calls: a USB key backed by an eseal key, one that returns
+ * 64 bytes that are not a signature of the digest, or one that fails. */
+enum device_mode { DEVICE_SIGNS, DEVICE_WRONG_SIGNATURE, DEVICE_FAILS };
+
+struct device {
+    enum device_mode mode;
+    const eseal_private_key *key;
+    int calls;
+};
+
+static uint32_t device_signer(void *context, const uint8_t *digest, uint8_t *signature_out) {
+    struct device *device = context;
+    device->calls++;
+    if (device->mode == DEVICE_FAILS) {
+        return 7;
+    }
+    if (device->mode == DEVICE_WRONG_SIGNATURE) {
+        memset(signature_out, 0x42, 64);
+        return 0;
+    }
+    return (uint32_t)eseal_private_key_sign_digest(device->key, digest, signature_out);
+}
+
+/* Calls eseal_sign_with_callback_and_time_stamp with `device` and `stamping` after resetting
+ * their call counts, and checks that nothing is output on failure. */
+static eseal_result sign_with_device_and_time_stamp(const eseal_seal *seal,
+                                                    const eseal_certificate *cert,
+                                                    const uint8_t *document, size_t len,
+                                                    struct device *device,
+                                                    struct stamping *stamping,
+                                                    eseal_signature **signature_out) {
+    device->calls = 0;
+    stamping->calls = 0;
+    *signature_out = NULL;
+    eseal_result result = eseal_sign_with_callback_and_time_stamp(
+        seal, cert, SIGNING_TIME, "/Doc_0/Signs/Sign_0/Signature.xml", document, len,
+        device_signer, device, stamp_callback, stamping, signature_out);
+    if (result != ESEAL_RESULT_OK) {
+        EXPECT(*signature_out == NULL);
+    }
+    return result;
+}
+
+/* Signing with an external signer and a time stamp at once, as a deployment with a USB key and
+ * a time stamp service does. `authority` is the test time stamp authority and `folder` an empty
+ * folder for its files. */
+static void test_external_signer_and_time_stamp(const char *vectors, const char *authority,
+                                                const char *folder) {
+    char authority_folder[4096];
+    char command[16384];
+    snprintf(authority_folder, sizeof authority_folder, "%s/external-signer", folder);
+    snprintf(command, sizeof command, "'%s' init '%s'", authority, authority_folder);
+    EXPECT(system(command) == 0);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/root.der", authority_folder);
+    struct buffer authority_root = read_file(path);
+    EXPECT(authority_root.data != NULL);
+
+    struct buffer seal_der = read_vector(vectors, "seals/UserV4.esl");
+    eseal_seal *seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(seal_der.data, seal_der.len, &seal), ESEAL_RESULT_OK);
+    eseal_private_key *key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *cert = load_cert(vectors, "keys/USER.cert.pem");
+    struct device device = {DEVICE_SIGNS, key, 0};
+    struct stamping stamping = {STAMP_AUTHORITY, authority, authority_folder, 0};
+    const uint8_t document[] = "signed by a USB key, time-stamped by the campus service";
+
+    /* Success: the signature and its time stamp verify with both roots trusted. */
+    eseal_signature *signature = NULL;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(seal, cert, document, sizeof document, &device,
+                                                  &stamping, &signature),
+                  ESEAL_RESULT_OK);
+    EXPECT(device.calls == 1);
+    EXPECT(stamping.calls == 1);
+    struct buffer root = read_vector(vectors, "keys/ROOT.cert.pem");
+    eseal_trust *trust = NULL;
+    EXPECT_RESULT(eseal_trust_new(&trust), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_trust_add_certificates(trust, root.data, root.len), ESEAL_RESULT_OK);
+    if (authority_root.data != NULL) {
+        EXPECT_RESULT(eseal_trust_add_certificates(trust, authority_root.data, authority_root.len),
+                      ESEAL_RESULT_OK);
+    }
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_signature_verify_with_trust(signature, document, sizeof document, trust,
+                                                    &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.signer_signature") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(check_status(report, "signature.time_stamp") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(check_status(report, "signature.data_hash") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(report_valid(report));
+    const char *json = NULL;
+    EXPECT_RESULT(eseal_report_json(report, &json), ESEAL_RESULT_OK);
+    /* With the authority trusted, genTime replaces timeInfo as the signing time. */
+    EXPECT(json != NULL && strstr(json, "2021-06-01T00:05:00") != NULL);
+    eseal_report_free(report);
+    uint32_t version = 0;
+    const char *property_info = NULL;
+    EXPECT_RESULT(eseal_signature_info(signature, &version, NULL, &property_info), ESEAL_RESULT_OK);
+    EXPECT(version == 4);
+    EXPECT(property_info != NULL &&
+           strcmp(property_info, "/Doc_0/Signs/Sign_0/Signature.xml") == 0);
+    eseal_signature_free(signature);
+
+    /* A signer failure is caught before the time stamp service is called. */
+    device.mode = DEVICE_WRONG_SIGNATURE;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(seal, cert, document, sizeof document, &device,
+                                                  &stamping, &signature),
+                  ESEAL_RESULT_SIGNATURE_INVALID);
+    EXPECT(device.calls == 1);
+    EXPECT(stamping.calls == 0);
+    device.mode = DEVICE_FAILS;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(seal, cert, document, sizeof document, &device,
+                                                  &stamping, &signature),
+                  ESEAL_RESULT_SIGNER_FAILED);
+    EXPECT(stamping.calls == 0);
+
+    /* Time stamp failures after a good signature. */
+    device.mode = DEVICE_SIGNS;
+    stamping.mode = STAMP_FAILS;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(seal, cert, document, sizeof document, &device,
+                                                  &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    EXPECT(device.calls == 1);
+    EXPECT(stamping.calls == 1);
+    stamping.mode = STAMP_OVERSIZED;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(seal, cert, document, sizeof document, &device,
+                                                  &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    EXPECT(strstr(eseal_last_error_message(), "65537-byte token") != NULL);
+    stamping.mode = STAMP_OTHER_BYTES;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(seal, cert, document, sizeof document, &device,
+                                                  &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_INVALID);
+    EXPECT(strstr(eseal_last_error_message(), "messageImprint") != NULL);
+    EXPECT(stamping.calls == 1);
+    stamping.mode = STAMP_GARBAGE;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(seal, cert, document, sizeof document, &device,
+                                                  &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_INVALID);
+
+    /* A V1 seal has no timeStamp field: rejected before the signer is called. */
+    struct buffer v1_der = read_vector(vectors, "seals/UserV1.esl");
+    eseal_seal *v1_seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(v1_der.data, v1_der.len, &v1_seal), ESEAL_RESULT_OK);
+    stamping.mode = STAMP_AUTHORITY;
+    EXPECT_RESULT(sign_with_device_and_time_stamp(v1_seal, cert, document, sizeof document,
+                                                  &device, &stamping, &signature),
+                  ESEAL_RESULT_ENCODE_FAILED);
+    EXPECT(device.calls == 0);
+    EXPECT(stamping.calls == 0);
+    eseal_seal_free(v1_seal);
+    free(v1_der.data);
+
+    /* NULL callbacks, handles and output. */
+    signature = NULL;
+    EXPECT_RESULT(eseal_sign_with_callback_and_time_stamp(seal, cert, SIGNING_TIME, NULL, document,
+                                                          sizeof document, NULL, &device,
+                                                          stamp_callback, &stamping, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_sign_with_callback_and_time_stamp(seal, cert, SIGNING_TIME, NULL, document,
+                                                          sizeof document, device_signer, &device,
+                                                          NULL, &stamping, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_sign_with_callback_and_time_stamp(NULL, cert, SIGNING_TIME, NULL, document,
+                                                          sizeof document, device_signer, &device,
+                                                          stamp_callback, &stamping, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_sign_with_callback_and_time_stamp(seal, NULL, SIGNING_TIME, NULL, document,
+                                                          sizeof document, device_signer, &device,
+                                                          stamp_callback, &stamping, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_sign_with_callback_and_time_stamp(seal, cert, SIGNING_TIME, NULL, NULL, 5,
+                                                          device_signer, &device, stamp_callback,
+                                                          &stamping, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_sign_with_callback_and_time_stamp(seal, cert, SIGNING_TIME, NULL, document,
+                                                          sizeof document, device_signer, &device,
+                                                          stamp_callback, &stamping, NULL),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT(signature == NULL);
+    EXPECT(device.calls == 0);
+    EXPECT(stamping.calls == 0);
+
+    eseal_trust_free(trust);
+    eseal_certificate_free(cert);
+    eseal_private_key_free(key);
+    eseal_seal_free(seal);
+    free(root.data);
+    free(seal_der.data);
+    free(authority_root.data);
+}
+
 static int run_rounds(const char *vectors, long rounds) {
     eseal_private_key *maker_key = load_key(vectors, "keys/SealBuilder.key.pem");
     eseal_certificate *maker_cert = load_cert(vectors, "keys/SealBuilder.cert.pem");
@@ -927,6 +1135,7 @@ int main(int argc, char **argv) {
     test_ofd(argv[1], argv[2]);
     test_trust_and_external_signers(argv[1]);
     test_protected_keys_and_time_stamps(argv[1], argv[3], argv[4], argv[5]);
+    test_external_signer_and_time_stamp(argv[1], argv[4], argv[5]);
     if (failures == 0) {
         printf("C ABI tests passed\n");
         return 0;

@@ -170,6 +170,7 @@ void eseal_trust_free(eseal_trust *trust);
 eseal_result eseal_signature_verify_digest_with_trust(const eseal_signature *signature, const uint8_t *digest, const eseal_trust *trust, eseal_report **report_out);
 eseal_result eseal_ofd_verify_with_trust(const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
 eseal_result eseal_sign_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
+eseal_result eseal_sign_with_callback_and_time_stamp(const eseal_seal *seal, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_sign_callback sign_callback, void *sign_context, eseal_time_stamp_callback time_stamp_callback, void *time_stamp_context, eseal_signature **signature_out);
 """
 
 LIBRARY_ENVIRONMENT_VARIABLE = "ESEAL_LIBRARY"

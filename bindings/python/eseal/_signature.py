@@ -190,33 +190,8 @@ def sign_with_time_stamp(
     info = optional_c_text(property_info, "property_info")
     buffer = byte_buffer(data, "data")
 
-    failures: list[BaseException] = []
-
-    def time_stamp_callback(
-        _context: Any,
-        value: Any,
-        length: int,
-        token_out: Any,
-        capacity: int,
-        token_length_out: Any,
-    ) -> int:
-        # An exception must not cross the C library, so it is kept and raised after the call.
-        try:
-            token = bytes(memoryview(time_stamper(bytes(ffi.buffer(value, length)))))
-            if len(token) > capacity:
-                raise ValueError(
-                    f"the time stamper returned {len(token)} bytes; at most {capacity} fit"
-                )
-        except BaseException as error:  # noqa: BLE001 (raised again after the C call)
-            failures.append(error)
-            return int(Result.TIME_STAMP_FAILED)
-        ffi.memmove(token_out, token, len(token))
-        token_length_out[0] = len(token)
-        return int(Result.OK)
-
-    callback = ffi.callback(
-        "eseal_time_stamp_callback", time_stamp_callback, error=int(Result.TIME_STAMP_FAILED)
-    )
+    failures: list[tuple[str, BaseException]] = []
+    callback = wrap_time_stamper(time_stamper, failures)
     signature_out = ffi.new("eseal_signature **")
     code = lib.eseal_sign_with_time_stamp(
         seal_ptr,
@@ -230,15 +205,7 @@ def sign_with_time_stamp(
         ffi.NULL,
         signature_out,
     )
-    if code != Result.OK and failures:
-        detail = last_error_message()
-        failure = failures[0]
-        if not isinstance(failure, Exception):
-            raise failure
-        raise error_for(
-            code, f"{detail}: the time stamper raised {type(failure).__name__}: {failure}"
-        ) from failure
-    check(code)
+    check_callback_result(code, failures)
     return Signature._from_pointer(signature_out[0])
 
 
@@ -273,6 +240,8 @@ def sign_with_signer(
     signer: ExternalSigner,
     time: _dt.datetime | None = None,
     property_info: str | None = None,
+    *,
+    time_stamper: TimeStamper | None = None,
 ) -> Signature:
     """Sign `data` as sign() does, with the SM2 signature made by an external signer, such as
     a USB key (SKF), an HSM (SDF) or a seal server, that contains the private key of `cert`.
@@ -287,42 +256,122 @@ def sign_with_signer(
     something other than 64 bytes. The signer's exception is the error's __cause__, except that
     KeyboardInterrupt and other exceptions that are not an Exception are raised as they are.
     Signing is refused as sign() refuses it before the signer is called.
+
+    With a `time_stamper`, the signature also gets a time stamp token, with the checks and
+    errors of sign_with_time_stamp(). The stamper is called once, after the signer's signature
+    has verified, so a signer failure never reaches the time stamp service. A V1 seal raises
+    EncodeError (code 401) before the signer is called, because V1 signatures have no
+    timeStamp field.
     """
     seal_ptr = handle_pointer(seal, Seal, "seal")
     cert_ptr = handle_pointer(cert, Certificate, "cert")
     if not callable(signer):
         raise TypeError(f"signer must be callable, not {type(signer).__name__}")
+    if time_stamper is not None and not callable(time_stamper):
+        raise TypeError(f"time_stamper must be callable, not {type(time_stamper).__name__}")
     seconds = unix_seconds_or_now(time, "time")
     info = optional_c_text(property_info, "property_info")
     buffer = byte_buffer(data, "data")
 
-    failures: list[BaseException] = []
+    failures: list[tuple[str, BaseException]] = []
+    signer_callback = wrap_signer(signer, failures)
+    signature_out = ffi.new("eseal_signature **")
+    if time_stamper is None:
+        code = lib.eseal_sign_with_callback(
+            seal_ptr,
+            cert_ptr,
+            seconds,
+            info,
+            buffer,
+            len(buffer),
+            signer_callback,
+            ffi.NULL,
+            signature_out,
+        )
+    else:
+        stamper_callback = wrap_time_stamper(time_stamper, failures)
+        code = lib.eseal_sign_with_callback_and_time_stamp(
+            seal_ptr,
+            cert_ptr,
+            seconds,
+            info,
+            buffer,
+            len(buffer),
+            signer_callback,
+            ffi.NULL,
+            stamper_callback,
+            ffi.NULL,
+            signature_out,
+        )
+    check_callback_result(code, failures)
+    return Signature._from_pointer(signature_out[0])
 
-    def sign_callback(_context: Any, digest: Any, signature_out: Any) -> int:
+
+def wrap_signer(signer: ExternalSigner, failures: list[tuple[str, BaseException]]) -> Any:
+    """Wrap `signer` as an eseal_sign_callback that appends what it raises to `failures`."""
+
+    def call_signer(_context: Any, digest: Any, signature_out: Any) -> int:
         # An exception must not cross the C library, so it is kept and raised after the call.
         try:
             value = signature_value(signer(bytes(ffi.buffer(digest, 32))))
         except BaseException as error:  # noqa: BLE001 (raised again after the C call)
-            failures.append(error)
+            failures.append(("signer", error))
             return int(Result.SIGNER_FAILED)
         ffi.memmove(signature_out, value, SIGNATURE_VALUE_LENGTH)
         return int(Result.OK)
 
-    callback = ffi.callback("eseal_sign_callback", sign_callback, error=int(Result.SIGNER_FAILED))
-    signature_out = ffi.new("eseal_signature **")
-    code = lib.eseal_sign_with_callback(
-        seal_ptr, cert_ptr, seconds, info, buffer, len(buffer), callback, ffi.NULL, signature_out
+    return ffi.callback("eseal_sign_callback", call_signer, error=int(Result.SIGNER_FAILED))
+
+
+def wrap_time_stamper(
+    time_stamper: TimeStamper, failures: list[tuple[str, BaseException]]
+) -> Any:
+    """Wrap `time_stamper` as an eseal_time_stamp_callback that appends what it raises, or a
+    ValueError for a token longer than the library's buffer, to `failures`.
+    """
+
+    def call_time_stamper(
+        _context: Any,
+        value: Any,
+        length: int,
+        token_out: Any,
+        capacity: int,
+        token_length_out: Any,
+    ) -> int:
+        # An exception must not cross the C library, so it is kept and raised after the call.
+        try:
+            token = bytes(memoryview(time_stamper(bytes(ffi.buffer(value, length)))))
+            if len(token) > capacity:
+                raise ValueError(
+                    f"the time stamper returned {len(token)} bytes; at most {capacity} fit"
+                )
+        except BaseException as error:  # noqa: BLE001 (raised again after the C call)
+            failures.append(("time stamper", error))
+            return int(Result.TIME_STAMP_FAILED)
+        ffi.memmove(token_out, token, len(token))
+        token_length_out[0] = len(token)
+        return int(Result.OK)
+
+    return ffi.callback(
+        "eseal_time_stamp_callback", call_time_stamper, error=int(Result.TIME_STAMP_FAILED)
     )
+
+
+def check_callback_result(code: int, failures: list[tuple[str, BaseException]]) -> None:
+    """Raise for a failed signing call with callbacks.
+
+    The first exception that a callback raised becomes the __cause__ of the library's error, and
+    one that is not an Exception (KeyboardInterrupt, SystemExit) is raised as it is.
+    """
     if code != Result.OK and failures:
         detail = last_error_message()
-        failure = failures[0]
+        role, failure = failures[0]
         if not isinstance(failure, Exception):
             raise failure
         raise error_for(
-            code, f"{detail}: the signer raised {type(failure).__name__}: {failure}"
+            code, f"{detail}: the {role} raised {type(failure).__name__}: {failure}"
         ) from failure
     check(code)
-    return Signature._from_pointer(signature_out[0])
 
 
 def signature_value(value: object) -> bytes:

@@ -1,11 +1,13 @@
-"""Signing with a time stamp callback, with tokens from the test time stamp authority that
-tests/run-all.sh and run-tests.sh build (examples/time_stamp_authority.rs).
+"""Signing with a time stamp callback, with a private key or an external signer, and tokens
+from the test time stamp authority that tests/run-all.sh and run-tests.sh build
+(examples/time_stamp_authority.rs).
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ TSA_PATH = Path(
 )
 GEN_TIME = "2021-06-01T00:05:00Z"
 DOCUMENT = b"time-stamped document"
+ExternalSigner = Callable[[bytes], bytes]
 
 
 @pytest.fixture(scope="session")
@@ -136,3 +139,172 @@ def test_v1_seal_has_no_time_stamp(vectors: Path, tsa: Path) -> None:
 def test_stamper_must_be_callable(vectors: Path) -> None:
     with pytest.raises(TypeError):
         sign_stamped(vectors, b"not callable")  # type: ignore[arg-type]
+
+
+def sign_with_device(
+    vectors: Path,
+    signer: ExternalSigner,
+    stamper: eseal.TimeStamper,
+    seal: str = "UserV4.esl",
+) -> eseal.Signature:
+    """Sign DOCUMENT with an external signer and a time stamper, as with a USB key."""
+    sealed = read_seal(vectors, seal)
+    cert = read_cert(vectors, "USER.cert.pem")
+    with sealed, cert:
+        return eseal.sign_with_signer(
+            sealed,
+            cert,
+            DOCUMENT,
+            signer,
+            SIGNING_TIME,
+            "/Doc_0/Signs/Sign_0/Signature.xml",
+            time_stamper=stamper,
+        )
+
+
+def test_signer_and_time_stamp_verify(vectors: Path, tsa: Path) -> None:
+    key = read_key(vectors, "USER.key.pem")
+    digests: list[bytes] = []
+    values: list[bytes] = []
+    stamp = stamper_for(tsa)
+
+    def usb_key(digest: bytes) -> bytes:
+        digests.append(digest)
+        return key.sign_digest(digest)
+
+    def recording(value: bytes) -> bytes:
+        values.append(value)
+        return stamp(value)
+
+    with key, sign_with_device(vectors, usb_key, recording) as signature:
+        assert len(digests) == 1
+        assert len(values) == 1
+        assert signature.property_info == "/Doc_0/Signs/Sign_0/Signature.xml"
+        with policy(vectors, tsa / "root.der") as trust:
+            report = signature.verify(DOCUMENT, trust=trust)
+            other = signature.verify(b"other document", trust=trust)
+        assert report.check("signature.signer_signature").status == eseal.CheckStatus.PASSED
+        assert report.check("signature.time_stamp").status == eseal.CheckStatus.PASSED
+        signing_time = report.as_dict()["signatures"][0]["signing_time"]
+        assert signing_time.startswith("2021-06-01T00:05:00"), signing_time
+        assert report.valid, report
+        assert not other.valid
+
+
+def test_signer_and_untrusted_time_stamp(vectors: Path, tsa: Path) -> None:
+    with read_key(vectors, "USER.key.pem") as key:
+        signature = sign_with_device(vectors, key.sign_digest, stamper_for(tsa))
+
+    with signature, policy(vectors) as trust:
+        report = signature.verify(DOCUMENT, trust=trust)
+        assert report.check("signature.time_stamp").status == eseal.CheckStatus.FAILED
+        assert not report.valid
+
+
+@pytest.mark.parametrize(
+    ("returned", "code"),
+    [
+        (lambda digest: bytes(64), eseal.Result.SIGNATURE_INVALID),
+        (lambda digest: bytes(63), eseal.Result.SIGNER_FAILED),
+    ],
+)
+def test_signer_failure_skips_stamper(
+    vectors: Path, returned: ExternalSigner, code: eseal.Result
+) -> None:
+    values: list[bytes] = []
+
+    def stamper(value: bytes) -> bytes:
+        values.append(value)
+        return b"\x30\x03\x02\x01\x01"
+
+    with pytest.raises(eseal.SigningError) as raised:
+        sign_with_device(vectors, returned, stamper)
+
+    assert raised.value.code == code
+    assert not isinstance(raised.value, eseal.TimeStampError)
+    assert values == []
+
+
+def test_signer_exception_is_cause(vectors: Path) -> None:
+    def unplugged(digest: bytes) -> bytes:
+        raise OSError("USB key removed")
+
+    with pytest.raises(eseal.SigningError) as raised:
+        sign_with_device(vectors, unplugged, lambda value: b"")
+
+    assert raised.value.code == eseal.Result.SIGNER_FAILED
+    assert isinstance(raised.value.__cause__, OSError)
+    assert "the signer raised OSError: USB key removed" in str(raised.value)
+
+
+def test_signer_with_failing_stamper(vectors: Path) -> None:
+    def unreachable(value: bytes) -> bytes:
+        raise ConnectionError("time stamp server unreachable")
+
+    with read_key(vectors, "USER.key.pem") as key, pytest.raises(eseal.TimeStampError) as raised:
+        sign_with_device(vectors, key.sign_digest, unreachable)
+
+    assert raised.value.code == eseal.Result.TIME_STAMP_FAILED
+    assert isinstance(raised.value.__cause__, ConnectionError)
+    assert "the time stamper raised ConnectionError" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("token", "code", "cause"),
+    [
+        (bytes(70_000), eseal.Result.TIME_STAMP_FAILED, ValueError),
+        (b"\x30\x03\x02\x01\x01", eseal.Result.TIME_STAMP_INVALID, type(None)),
+    ],
+)
+def test_signer_with_bad_token(
+    vectors: Path, token: bytes, code: eseal.Result, cause: type
+) -> None:
+    with read_key(vectors, "USER.key.pem") as key, pytest.raises(eseal.TimeStampError) as raised:
+        sign_with_device(vectors, key.sign_digest, lambda value: token)
+
+    assert raised.value.code == code
+    assert isinstance(raised.value.__cause__, cause)
+
+
+def test_signer_with_token_over_other_bytes(vectors: Path, tsa: Path) -> None:
+    stamper = stamper_for(tsa, covered=b"other bytes")
+
+    with read_key(vectors, "USER.key.pem") as key, pytest.raises(eseal.TimeStampError) as raised:
+        sign_with_device(vectors, key.sign_digest, stamper)
+
+    assert raised.value.code == eseal.Result.TIME_STAMP_INVALID
+    assert "messageImprint" in str(raised.value)
+
+
+def test_signer_time_stamp_v1_seal(vectors: Path, tsa: Path) -> None:
+    calls: list[str] = []
+    stamp = stamper_for(tsa)
+
+    def usb_key(digest: bytes) -> bytes:
+        calls.append("signer")
+        return bytes(64)
+
+    def stamper(value: bytes) -> bytes:
+        calls.append("stamper")
+        return stamp(value)
+
+    with pytest.raises(eseal.EncodeError) as raised:
+        sign_with_device(vectors, usb_key, stamper, seal="UserV1.esl")
+
+    assert raised.value.code == eseal.Result.ENCODE_FAILED
+    assert calls == []
+
+
+def test_signer_stamper_must_be_callable(vectors: Path) -> None:
+    not_callable = b"not callable"
+
+    with pytest.raises(TypeError, match="time_stamper must be callable"):
+        sign_with_device(vectors, lambda digest: bytes(64), not_callable)  # type: ignore[arg-type]
+
+
+def test_signer_stamper_interrupt_raised_as_is(vectors: Path) -> None:
+    def interrupted(value: bytes) -> bytes:
+        raise KeyboardInterrupt
+
+    with read_key(vectors, "USER.key.pem") as key, pytest.raises(KeyboardInterrupt):
+        sign_with_device(vectors, key.sign_digest, interrupted)

@@ -265,4 +265,17 @@ interface EsealNative extends Library {
             TimeStampCallback callback,
             Pointer context,
             PointerByReference signatureOut);
+
+    int eseal_sign_with_callback_and_time_stamp(
+            Pointer seal,
+            Pointer cert,
+            long unixTime,
+            byte[] propertyInfo,
+            Pointer data,
+            SizeT len,
+            SignCallback signCallback,
+            Pointer signContext,
+            TimeStampCallback timeStampCallback,
+            Pointer timeStampContext,
+            PointerByReference signatureOut);
 }

@@ -3,7 +3,9 @@ package cn.eseal;
 /**
  * A device or service that stores an SM2 private key and signs with it, such as a USB key (SKF),
  * an HSM (SDF) or a seal server. Used by
- * {@link Signer#signWith(Seal, Certificate, byte[], ExternalSigner, java.time.Instant, String)}.
+ * {@link Signer#signWith(Seal, Certificate, byte[], ExternalSigner, java.time.Instant, String)},
+ * and with a time stamp by {@link Signer#signWith(Seal, Certificate, byte[], ExternalSigner,
+ * TimeStamper, java.time.Instant, String)}.
  *
  * <p>{@link PrivateKey#signDigest} is a software signer with the same contract, for tests.
  */

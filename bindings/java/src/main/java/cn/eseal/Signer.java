@@ -175,7 +175,64 @@ public final class Signer extends NativeHandle {
             int code = lib().eseal_sign_with_callback(sealLease.pointer(), certLease.pointer(),
                     unixTime, propertyText, memory, size(data.length), callback, null, out);
             // Reading the callback after the call also keeps it reachable during the call.
-            callback.throwFailure(code);
+            throwFailure(code, "eseal_sign_with_callback", "external signer", callback.failure);
+        }
+        return new Signature(out);
+    }
+
+    /**
+     * Signs {@code data} with the SM2 signature of an external signer, as
+     * {@link #signWith(Seal, Certificate, byte[], ExternalSigner, Instant, String)} does, and
+     * adds a time stamp token from {@code stamper}, as {@link #signWithTimeStamp} does.
+     *
+     * <p>eseal calls {@code signer} once, then {@code stamper} once after the signer's signature
+     * has verified against {@code cert}, both on this thread. A failing signer therefore never
+     * reaches the time stamp service.
+     *
+     * @param time the signing time (timeInfo), truncated to whole seconds; null means now
+     * @param propertyInfo the propertyInfo text; null means empty
+     * @throws EsealException with {@link EsealException#SIGNATURE_INVALID} or
+     *     {@link EsealException#SIGNER_FAILED} for the signer, as {@code signWith} throws them;
+     *     with {@link EsealException#TIME_STAMP_FAILED} or
+     *     {@link EsealException#TIME_STAMP_INVALID} for the stamper, as
+     *     {@code signWithTimeStamp} throws them; and with {@link EsealException#ENCODE_FAILED}
+     *     for a V1 seal, whose signatures have no timeStamp field, before the signer is called.
+     *     Signing is refused with the codes of {@link #sign} before either callback is called.
+     * @throws Error an {@link Error} thrown by the signer or the stamper, after the native call
+     *     has returned
+     * @throws IllegalArgumentException when {@code time} is before 1970
+     */
+    public static Signature signWith(
+            Seal seal,
+            Certificate cert,
+            byte[] data,
+            ExternalSigner signer,
+            TimeStamper stamper,
+            Instant time,
+            String propertyInfo) {
+        Objects.requireNonNull(seal, "seal must not be null");
+        Objects.requireNonNull(cert, "cert must not be null");
+        Objects.requireNonNull(data, "data must not be null");
+        Objects.requireNonNull(signer, "signer must not be null");
+        Objects.requireNonNull(stamper, "stamper must not be null");
+        long unixTime = unixSeconds(time, "time");
+        byte[] propertyText = optionalCString(propertyInfo, "propertyInfo");
+        SignerCallback signerCallback = new SignerCallback(signer);
+        StamperCallback stamperCallback = new StamperCallback(stamper);
+        PointerByReference out = new PointerByReference();
+        try (Memory memory = copyToNative(data);
+                Lease sealLease = seal.lease();
+                Lease certLease = cert.lease()) {
+            int code = lib().eseal_sign_with_callback_and_time_stamp(sealLease.pointer(),
+                    certLease.pointer(), unixTime, propertyText, memory, size(data.length),
+                    signerCallback, null, stamperCallback, null, out);
+            // Reading the callbacks after the call also keeps them reachable during the call.
+            // The stamper is not called when the signer fails, so at most one of them failed.
+            String function = "eseal_sign_with_callback_and_time_stamp";
+            if (signerCallback.failure != null) {
+                throwFailure(code, function, "external signer", signerCallback.failure);
+            }
+            throwFailure(code, function, "time stamper", stamperCallback.failure);
         }
         return new Signature(out);
     }
@@ -225,9 +282,33 @@ public final class Signer extends NativeHandle {
                     certLease.pointer(), unixTime, propertyText, memory, size(data.length),
                     callback, null, out);
             // Reading the callback after the call also keeps it reachable during the call.
-            callback.throwFailure(code);
+            throwFailure(code, "eseal_sign_with_time_stamp", "time stamper", callback.failure);
         }
         return new Signature(out);
+    }
+
+    /**
+     * Throws for a failed signing call with callbacks: the callback's Error as it is, else an
+     * EsealException whose cause is what the callback threw, if anything. Returns when
+     * {@code code} is {@link EsealException#OK}.
+     *
+     * @param role the callback's name in the message, such as "time stamper"
+     */
+    private static void throwFailure(int code, String function, String role, Throwable failure) {
+        if (code == EsealException.OK) {
+            return;
+        }
+        String detail = lastErrorMessage();
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        if (failure == null) {
+            throw new EsealException(code, function, detail);
+        }
+        EsealException exception = new EsealException(code, function,
+                detail + ": the " + role + " threw " + failure);
+        exception.initCause(failure);
+        throw exception;
     }
 
     /** Calls a {@link TimeStamper} for the C library and keeps what it threw. */
@@ -269,28 +350,6 @@ public final class Signer extends NativeHandle {
                 return EsealException.TIME_STAMP_FAILED;
             }
         }
-
-        /**
-         * Throws for a failed {@code eseal_sign_with_time_stamp}: the stamper's Error as it is,
-         * else an EsealException whose cause is what the stamper threw, if anything.
-         */
-        void throwFailure(int code) {
-            if (code == EsealException.OK) {
-                return;
-            }
-            String function = "eseal_sign_with_time_stamp";
-            String detail = lastErrorMessage();
-            if (failure instanceof Error) {
-                throw (Error) failure;
-            }
-            if (failure == null) {
-                throw new EsealException(code, function, detail);
-            }
-            EsealException exception = new EsealException(code, function,
-                    detail + ": the time stamper threw " + failure);
-            exception.initCause(failure);
-            throw exception;
-        }
     }
 
     /** Calls an {@link ExternalSigner} for the C library and keeps what it threw. */
@@ -319,27 +378,6 @@ public final class Signer extends NativeHandle {
                 failure = e;
                 return EsealException.SIGNER_FAILED;
             }
-        }
-
-        /**
-         * Throws for a failed {@code eseal_sign_with_callback}: the signer's Error as it is,
-         * else an EsealException whose cause is what the signer threw, if anything.
-         */
-        void throwFailure(int code) {
-            if (code == EsealException.OK) {
-                return;
-            }
-            String detail = lastErrorMessage();
-            if (failure instanceof Error) {
-                throw (Error) failure;
-            }
-            if (failure == null) {
-                throw new EsealException(code, "eseal_sign_with_callback", detail);
-            }
-            EsealException exception = new EsealException(code, "eseal_sign_with_callback",
-                    detail + ": the external signer threw " + failure);
-            exception.initCause(failure);
-            throw exception;
         }
     }
 

@@ -4,6 +4,8 @@ package cn.eseal;
  * A time stamp service (GB/T 20520, the RFC 3161 profile with SM2 and SM3), such as a client of
  * the application's time stamp authority. Used by
  * {@link Signer#signWithTimeStamp(Seal, PrivateKey, Certificate, byte[], TimeStamper,
+ * java.time.Instant, String)} and, with an external signer,
+ * {@link Signer#signWith(Seal, Certificate, byte[], ExternalSigner, TimeStamper,
  * java.time.Instant, String)}.
  */
 @FunctionalInterface

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,9 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Password-protected keys, signing with a time stamp, trust from memory and the new result
- * codes. Time stamp tokens come from the test authority examples/time_stamp_authority.rs,
- * which run-tests.sh builds.
+ * Password-protected keys, signing with a time stamp (with a private key or an external
+ * signer), trust from memory and the new result codes. Time stamp tokens come from the test
+ * authority examples/time_stamp_authority.rs, which run-tests.sh builds.
  */
 class KeysAndTimeStampTest {
     /** The USER.p12 password that the vectors' README gives. */
@@ -96,6 +99,18 @@ class KeysAndTimeStampTest {
                 Certificate cert = TestSeals.userCert()) {
             return Signer.signWithTimeStamp(seal, key, cert, DOCUMENT, stamper,
                     TestFiles.SIGNING_TIME, null);
+        }
+    }
+
+    private static final String DEVICE_PROPERTY_INFO = "/Doc_0/Signs/Sign_0/Signature.xml";
+    private static final String DEVICE_FUNCTION = "eseal_sign_with_callback_and_time_stamp";
+
+    /** Signs DOCUMENT with an external signer and a time stamper, as with a USB key. */
+    private static Signature signWithDevice(
+            String sealName, ExternalSigner signer, TimeStamper stamper) throws IOException {
+        try (Seal seal = vectorSeal(sealName); Certificate cert = TestSeals.userCert()) {
+            return Signer.signWith(seal, cert, DOCUMENT, signer, stamper,
+                    TestFiles.SIGNING_TIME, DEVICE_PROPERTY_INFO);
         }
     }
 
@@ -253,6 +268,172 @@ class KeysAndTimeStampTest {
         EsealException error = assertThrows(EsealException.class,
                 () -> signStamped("UserV1.esl", KeysAndTimeStampTest::stamp));
         assertEquals(EsealException.ENCODE_FAILED, error.code());
+    }
+
+    @Test
+    void signerAndTimeStampVerify() throws IOException {
+        AtomicInteger signerCalls = new AtomicInteger();
+        List<byte[]> values = new ArrayList<>();
+        try (PrivateKey key = TestSeals.userKey()) {
+            ExternalSigner usbKey = digest -> {
+                signerCalls.incrementAndGet();
+                return key.signDigest(digest);
+            };
+            TimeStamper recording = value -> {
+                values.add(value);
+                return stamp(value);
+            };
+            try (Signature signature = signWithDevice("UserV4.esl", usbKey, recording);
+                    TrustPolicy trusted = policy(true);
+                    TrustPolicy untrusted = policy(false)) {
+                assertEquals(1, signerCalls.get());
+                assertEquals(1, values.size());
+                assertEquals(DEVICE_PROPERTY_INFO, signature.propertyInfo());
+
+                VerificationReport report = signature.verify(DOCUMENT, trusted);
+                assertEquals(CheckStatus.PASSED,
+                        report.findCheck("signature.signer_signature").status());
+                assertEquals(CheckStatus.PASSED,
+                        report.findCheck("signature.time_stamp").status());
+                assertTrue(Pattern.compile("\"signing_time\":\\s*\"2021-06-01T00:05:00")
+                        .matcher(report.json()).find(), report.json());
+                assertTrue(report.isValid(), report.json());
+
+                assertFalse(signature.verify(new byte[] {1, 2, 3}, trusted).isValid());
+                VerificationReport other = signature.verify(DOCUMENT, untrusted);
+                assertEquals(CheckStatus.FAILED,
+                        other.findCheck("signature.time_stamp").status());
+                assertFalse(other.isValid());
+            }
+        }
+    }
+
+    @Test
+    void signerWrongSignatureSkipsStamper() {
+        AtomicInteger stamperCalls = new AtomicInteger();
+        TimeStamper counting = value -> {
+            stamperCalls.incrementAndGet();
+            return stamp(value);
+        };
+        EsealException error = assertThrows(EsealException.class,
+                () -> signWithDevice("UserV4.esl", digest -> new byte[64], counting));
+
+        assertEquals(EsealException.SIGNATURE_INVALID, error.code());
+        assertEquals(DEVICE_FUNCTION, error.function());
+        assertNull(error.getCause());
+        assertEquals(0, stamperCalls.get());
+    }
+
+    @Test
+    void signerThrowsSkipsStamper() {
+        AtomicInteger stamperCalls = new AtomicInteger();
+        TimeStamper counting = value -> {
+            stamperCalls.incrementAndGet();
+            return stamp(value);
+        };
+        IOException removed = new IOException("USB key removed");
+        EsealException error = assertThrows(EsealException.class,
+                () -> signWithDevice("UserV4.esl", digest -> {
+                    throw removed;
+                }, counting));
+
+        assertEquals(EsealException.SIGNER_FAILED, error.code());
+        assertSame(removed, error.getCause());
+        assertTrue(error.detail().contains("the external signer threw"), error.detail());
+        assertEquals(0, stamperCalls.get());
+    }
+
+    @Test
+    void signerWithThrowingStamper() throws IOException {
+        UncheckedIOException unreachable =
+                new UncheckedIOException(new IOException("time stamp server unreachable"));
+        try (PrivateKey key = TestSeals.userKey()) {
+            EsealException error = assertThrows(EsealException.class,
+                    () -> signWithDevice("UserV4.esl", key::signDigest, value -> {
+                        throw unreachable;
+                    }));
+
+            assertEquals(EsealException.TIME_STAMP_FAILED, error.code());
+            assertEquals(DEVICE_FUNCTION, error.function());
+            assertSame(unreachable, error.getCause());
+            assertTrue(error.detail().contains("the time stamper threw"), error.detail());
+        }
+    }
+
+    @Test
+    void signerWithBadTokens() throws IOException {
+        try (PrivateKey key = TestSeals.userKey()) {
+            EsealException tooLong = assertThrows(EsealException.class,
+                    () -> signWithDevice("UserV4.esl", key::signDigest,
+                            value -> new byte[Signer.MAX_TIME_STAMP_TOKEN_LENGTH + 1]));
+            assertEquals(EsealException.TIME_STAMP_FAILED, tooLong.code());
+            assertTrue(tooLong.getCause() instanceof IllegalStateException);
+
+            EsealException none = assertThrows(EsealException.class,
+                    () -> signWithDevice("UserV4.esl", key::signDigest, value -> null));
+            assertEquals(EsealException.TIME_STAMP_FAILED, none.code());
+
+            EsealException garbage = assertThrows(EsealException.class,
+                    () -> signWithDevice("UserV4.esl", key::signDigest,
+                            value -> new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}));
+            assertEquals(EsealException.TIME_STAMP_INVALID, garbage.code());
+
+            EsealException otherBytes = assertThrows(EsealException.class,
+                    () -> signWithDevice("UserV4.esl", key::signDigest, value -> stamp(
+                            "other bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+            assertEquals(EsealException.TIME_STAMP_INVALID, otherBytes.code());
+            assertTrue(otherBytes.detail().contains("messageImprint"), otherBytes.detail());
+        }
+    }
+
+    @Test
+    void signerTimeStampV1SealRejected() {
+        AtomicInteger calls = new AtomicInteger();
+        ExternalSigner signer = digest -> {
+            calls.incrementAndGet();
+            return new byte[64];
+        };
+        TimeStamper stamper = value -> {
+            calls.incrementAndGet();
+            return stamp(value);
+        };
+        EsealException error = assertThrows(EsealException.class,
+                () -> signWithDevice("UserV1.esl", signer, stamper));
+
+        assertEquals(EsealException.ENCODE_FAILED, error.code());
+        assertEquals(0, calls.get());
+    }
+
+    @Test
+    void signerTimeStampArguments() throws IOException {
+        try (Seal seal = vectorSeal("UserV4.esl");
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert()) {
+            ExternalSigner signer = key::signDigest;
+            TimeStamper stamper = KeysAndTimeStampTest::stamp;
+            assertThrows(NullPointerException.class, () -> Signer.signWith(
+                    seal, cert, DOCUMENT, signer, null, TestFiles.SIGNING_TIME, null));
+            assertThrows(NullPointerException.class, () -> Signer.signWith(
+                    seal, cert, DOCUMENT, null, stamper, TestFiles.SIGNING_TIME, null));
+            assertThrows(NullPointerException.class, () -> Signer.signWith(
+                    null, cert, DOCUMENT, signer, stamper, TestFiles.SIGNING_TIME, null));
+            assertThrows(IllegalArgumentException.class, () -> Signer.signWith(seal, cert,
+                    DOCUMENT, signer, stamper, java.time.Instant.parse("1969-01-01T00:00:00Z"),
+                    null));
+        }
+    }
+
+    @Test
+    void signerStamperErrorThrownAsIs() throws IOException {
+        AssertionError bug = new AssertionError("time stamp client bug");
+        try (PrivateKey key = TestSeals.userKey()) {
+            AssertionError thrown = assertThrows(AssertionError.class,
+                    () -> signWithDevice("UserV4.esl", key::signDigest, value -> {
+                        throw bug;
+                    }));
+
+            assertSame(bug, thrown);
+        }
     }
 
     @Test
