@@ -18,6 +18,7 @@ mod lang;
 mod make;
 mod output;
 mod revocation;
+mod time_stamp;
 mod verify;
 
 use std::path::{Path, PathBuf};

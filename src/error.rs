@@ -58,6 +58,11 @@ pub enum Error {
     #[error("the external signer failed: {0}")]
     Signer(String),
 
+    /// The time stamp service failed while signing, or its token cannot be read or does not
+    /// cover the signature value.
+    #[error("time stamp failed: {0}")]
+    TimeStamp(String),
+
     /// The operating system's random number generator failed.
     #[error("random number generator failed")]
     Rng,

@@ -104,8 +104,9 @@ impl<'a> SignatureBuilder<'a> {
 
     /// Asks `stamper` (the application's time stamp service) for a GB/T 20520 time stamp
     /// token over the signature value and stores it in SES_Signature.timeStamp (V4 and V5).
-    /// The token is checked to cover the signature value before anything is returned. With a V1
-    /// seal, signing fails with [`Error::Encode`] before the signer is called.
+    /// The token is checked to cover the signature value before anything is returned. A token
+    /// that cannot be read or covers other bytes fails signing with [`Error::TimeStamp`]. With a
+    /// V1 seal, signing fails with [`Error::Encode`] before the signer is called.
     pub fn time_stamp_with(mut self, stamper: &'a TimeStamper<'a>) -> Self {
         self.time_stamper = Some(stamper);
         self
@@ -160,10 +161,12 @@ impl<'a> SignatureBuilder<'a> {
         let token = match self.time_stamper {
             Some(stamper) => {
                 let token = stamper(&value_der)?;
-                let parsed = crate::timestamp::TimeStampToken::from_der(&token)?;
+                let parsed = crate::timestamp::TimeStampToken::from_der(&token).map_err(|e| {
+                    Error::TimeStamp(format!("the service's token cannot be read: {e}"))
+                })?;
                 parsed
                     .verify(&value_der, None)
-                    .map_err(|e| Error::Signer(format!("time stamp service: {e}")))?;
+                    .map_err(|e| Error::TimeStamp(format!("the service's token: {e}")))?;
                 Some(token)
             }
             None => None,

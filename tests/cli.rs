@@ -480,3 +480,143 @@ fn sign_ofd_document_with_vector_keys() {
     let bad_position = run(&["--page", "1", "--at", "left"]);
     assert_eq!(bad_position.status.code(), Some(2));
 }
+
+/// Returns the path of the test time stamp authority (examples/time_stamp_authority.rs), which
+/// `cargo test` builds beside the `eseal` binary.
+fn time_stamp_authority() -> PathBuf {
+    let program = Path::new(env!("CARGO_BIN_EXE_eseal"))
+        .parent()
+        .unwrap()
+        .join("examples/time_stamp_authority");
+    assert!(
+        program.is_file(),
+        "{} is missing; cargo test builds it",
+        program.display()
+    );
+    program
+}
+
+#[test]
+fn sign_with_time_stamp_command() {
+    let dir = scratch("cli-time-stamp");
+    let authority = time_stamp_authority();
+    let tsa_dir = dir.join("tsa");
+    let init = Command::new(&authority)
+        .arg("init")
+        .arg(&tsa_dir)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{init:?}");
+    let data = dir.join("document.txt");
+    std::fs::write(&data, "成绩单 transcript").unwrap();
+    let stamp = format!(
+        "'{}' stamp '{}' 2021-06-01T00:05:00Z",
+        authority.display(),
+        tsa_dir.display()
+    );
+    let sign = |command: &str, seal: &str, out: &Path| {
+        eseal(&[
+            "sign",
+            "--seal",
+            &vector(seal),
+            "--key",
+            &vector("keys/USER.key.pem"),
+            "--cert",
+            &vector("keys/USER.cert.pem"),
+            "--data",
+            data.to_str().unwrap(),
+            "--time",
+            "2021-06-01",
+            "--time-stamp-command",
+            command,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+
+    let signed = dir.join("stamped.sig");
+    let output = sign(&stamp, "seals/UserV4.esl", &signed);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let signature = eseal::Signature::from_der(&std::fs::read(&signed).unwrap()).unwrap();
+    let token = signature.time_stamp.as_deref().expect("a timeStamp field");
+    let token = eseal::timestamp::TimeStampToken::from_der(token).unwrap();
+    assert_eq!(token.gen_time, common::time("2021-06-01T00:05:00Z"));
+    assert!(token.verify(&signature.signature, None).is_ok());
+    let verified = eseal(&[
+        "verify",
+        signed.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+
+    // Each failure exits 2, names the problem and writes no file.
+    let failures = [
+        (
+            format!("{stamp}; exit 3"),
+            "seals/UserV4.esl",
+            "exited with code 3",
+        ),
+        ("exit 0".to_owned(), "seals/UserV4.esl", "wrote nothing"),
+        (
+            "echo not a token".to_owned(),
+            "seals/UserV4.esl",
+            "cannot be read",
+        ),
+        (
+            format!("echo other bytes | {stamp}"),
+            "seals/UserV4.esl",
+            "messageImprint",
+        ),
+        (
+            format!("head -c 70000 /dev/zero; {stamp}"),
+            "seals/UserV4.esl",
+            "65536",
+        ),
+        (
+            "/nonexistent/time-stamp-service".to_owned(),
+            "seals/UserV4.esl",
+            "exited with code 127",
+        ),
+        (stamp.clone(), "seals/UserV1.esl", "timeStamp"),
+    ];
+    for (i, (command, seal, expected)) in failures.iter().enumerate() {
+        let out = dir.join(format!("failed-{i}.sig"));
+        let output = sign(command, seal, &out);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.contains(expected), "{command}: {stderr}");
+        assert!(!out.exists(), "{command}: {} was written", out.display());
+    }
+
+    // OFD signing takes no time stamp yet, and says so.
+    let out = dir.join("stamped.ofd");
+    let ofd = eseal(&[
+        "sign",
+        &vector("ofd/ofdrw-hello.ofd"),
+        "--seal",
+        &vector("seals/UserV4.esl"),
+        "--key",
+        &vector("keys/USER.key.pem"),
+        "--cert",
+        &vector("keys/USER.cert.pem"),
+        "--page",
+        "1",
+        "--at",
+        "100,150",
+        "--time-stamp-command",
+        &stamp,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&ofd.stderr);
+    assert_eq!(ofd.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not supported for OFD"), "{stderr}");
+    assert!(!out.exists());
+}

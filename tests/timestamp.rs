@@ -141,7 +141,7 @@ fn token_over_other_bytes_fails() {
         .time_stamp_with(&wrong)
         .sign(b"document");
     assert!(
-        matches!(refused, Err(eseal::Error::Signer(_))),
+        matches!(refused, Err(eseal::Error::TimeStamp(_))),
         "{refused:?}"
     );
 }

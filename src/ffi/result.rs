@@ -98,6 +98,7 @@ impl From<&Error> for eseal_result {
             },
             Error::SignatureInvalid => Self::SignatureInvalid,
             Error::Signer(_) => Self::SignerFailed,
+            Error::TimeStamp(_) => Self::TimeStampInvalid,
             Error::Rng => Self::RngFailed,
             Error::Io(_) => Self::Io,
             Error::Ofd(_) => Self::OfdInvalid,

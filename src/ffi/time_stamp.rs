@@ -67,7 +67,7 @@ impl CallbackStamper {
     fn stamp(&self, value: &[u8]) -> crate::Result<Vec<u8>> {
         self.call(value).map_err(|failure| {
             *self.failure.borrow_mut() = Some(failure);
-            Error::Signer("the time stamp callback failed".into())
+            Error::TimeStamp("the time stamp callback failed".into())
         })
     }
 
