@@ -620,3 +620,140 @@ fn sign_with_time_stamp_command() {
     assert!(stderr.contains("not supported for OFD"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// Returns the status of the check `name` of the first signature in a `--json` report.
+fn check_status(report: &Value, name: &str) -> String {
+    report["signatures"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name} in {report}"))["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn verify_with_trust_crl_and_revoked_seals() {
+    let dir = scratch("cli-trust");
+    let keys = common::vectors().join("keys");
+    let key_path = |name: &str| keys.join(name).display().to_string();
+    let data = dir.join("document.txt");
+    std::fs::write(&data, "document").unwrap();
+    let signed = dir.join("signed.sig");
+    let output = eseal(&[
+        "sign",
+        "--seal",
+        &vector("seals/UserV4.esl"),
+        "--key",
+        &key_path("USER.key.pem"),
+        "--cert",
+        &key_path("USER.cert.pem"),
+        "--data",
+        data.to_str().unwrap(),
+        "--time",
+        "2021-06-01",
+        "--out",
+        signed.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            signed.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        eseal(&args)
+    };
+    let root = key_path("ROOT.cert.pem");
+
+    // Without --trust the chains are not checked; with ROOT they pass.
+    let untrusted = verify(&[]);
+    assert_eq!(untrusted.status.code(), Some(0));
+    let report = json(&untrusted);
+    assert_eq!(
+        check_status(&report, "signature.signer_certificate_chain"),
+        "not_checked"
+    );
+    let trusted = verify(&["--trust", &root]);
+    assert_eq!(trusted.status.code(), Some(0), "{}", stdout(&trusted));
+    let report = json(&trusted);
+    for name in [
+        "seal.maker_certificate_chain",
+        "signature.signer_certificate_chain",
+        "signature.signer_certificate_key_usage",
+    ] {
+        assert_eq!(check_status(&report, name), "passed", "{name}");
+    }
+
+    // Another root (the test time stamp authority's): the chains fail and the exit status is 1.
+    // A certificate that is not self-issued is not a root, which is a usage error.
+    let tsa_dir = dir.join("tsa");
+    let init = Command::new(time_stamp_authority())
+        .arg("init")
+        .arg(&tsa_dir)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{init:?}");
+    let other_root = tsa_dir.join("root.der").display().to_string();
+    let wrong_root = verify(&["--trust", &other_root]);
+    assert_eq!(wrong_root.status.code(), Some(1), "{}", stdout(&wrong_root));
+    assert_eq!(
+        check_status(&json(&wrong_root), "signature.signer_certificate_chain"),
+        "failed"
+    );
+
+    // A CRL from ROOT that revoked USER before the signing time.
+    let root_cert = eseal::Certificate::from_pem(&std::fs::read(&root).unwrap()).unwrap();
+    let root_key =
+        eseal::PrivateKey::from_pem(&std::fs::read(key_path("ROOT.key.pem")).unwrap()).unwrap();
+    let user_cert =
+        eseal::Certificate::from_pem(&std::fs::read(key_path("USER.cert.pem")).unwrap()).unwrap();
+    let crl = eseal::trust::CrlBuilder::new(&root_cert, &root_key)
+        .revoke(&user_cert, common::time("2021-03-01"))
+        .sign(common::time("2021-04-01"), None)
+        .unwrap();
+    let crl_path = dir.join("root.crl");
+    std::fs::write(&crl_path, crl.as_der()).unwrap();
+    let revoked = verify(&["--trust", &root, "--crl", crl_path.to_str().unwrap()]);
+    assert_eq!(revoked.status.code(), Some(1), "{}", stdout(&revoked));
+    assert_eq!(
+        check_status(&json(&revoked), "signature.signer_certificate_revocation"),
+        "failed"
+    );
+
+    // A seal revocation list that cancelled UserV4.esl before the signing time.
+    let list = dir.join("cancelled.pem");
+    let created = eseal(&[
+        "revocation",
+        "create",
+        "--key",
+        &key_path("SealBuilder.key.pem"),
+        "--cert",
+        &key_path("SealBuilder.cert.pem"),
+        "--issuer-name",
+        "统一印章系统",
+        "--revoke",
+        "51f044b76510434e9bc67a1185c2fba5@2021-05-01",
+        "--out",
+        list.to_str().unwrap(),
+    ]);
+    assert_eq!(created.status.code(), Some(0), "{created:?}");
+    let cancelled = verify(&["--trust", &root, "--revoked", list.to_str().unwrap()]);
+    assert_eq!(cancelled.status.code(), Some(1), "{}", stdout(&cancelled));
+    assert_eq!(check_status(&json(&cancelled), "seal.revocation"), "failed");
+
+    // Usage errors exit 2.
+    let missing_trust = verify(&["--crl", crl_path.to_str().unwrap()]);
+    assert_eq!(missing_trust.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing_trust.stderr).contains("--trust"));
+    let missing_dir = verify(&["--trust", "/nonexistent/roots"]);
+    assert_eq!(missing_dir.status.code(), Some(2));
+    let not_a_root = verify(&["--trust", &key_path("sign_cert.pem")]);
+    assert_eq!(not_a_root.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_a_root.stderr).contains("no root certificate"));
+}
