@@ -173,15 +173,25 @@ impl Certificate {
         )
     }
 
-    /// Verifies this certificate's signature with `issuer`'s key: SM2-with-SM3 and the default
-    /// SM2 ID over the TBSCertificate as stored.
+    /// Verifies this certificate's signature with `issuer`'s key: SM2-with-SM3 over the
+    /// TBSCertificate as stored, with the default SM2 ID or, as OpenSSL 3 signs by default, an
+    /// empty one. Verification reports the second as a finding.
     pub fn is_signed_by(&self, issuer: &Certificate) -> bool {
+        self.signature_id(issuer).is_some()
+    }
+
+    /// Verifies this certificate's signature as [`Certificate::is_signed_by`] does and returns
+    /// the SM2 ID that verified.
+    pub(crate) fn signature_id(
+        &self,
+        issuer: &Certificate,
+    ) -> Option<crate::crypto::CertificateSignatureId> {
         if self.parsed.signature_algorithm().oid != crate::asn1::OID_SM2_WITH_SM3 {
-            return false;
+            return None;
         }
         let (Ok(key), Some(value)) = (issuer.public_key(), self.parsed.signature().as_bytes())
         else {
-            return false;
+            return None;
         };
         let mut findings = Vec::new();
         match crate::crypto::SignatureValue::decode(
@@ -191,9 +201,9 @@ impl Certificate {
             &mut findings,
         ) {
             Ok(signature) => {
-                key.verify(crate::crypto::DEFAULT_SM2_ID, self.tbs_bytes(), &signature)
+                crate::crypto::verify_certificate_signature(&key, self.tbs_bytes(), &signature)
             }
-            Err(_) => false,
+            Err(_) => None,
         }
     }
 }

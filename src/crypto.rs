@@ -19,6 +19,32 @@ use sm3::{Digest, Sm3};
 /// The default SM2 user ID of GM/T 0009, used by every producer seen so far.
 pub const DEFAULT_SM2_ID: &[u8] = b"1234567812345678";
 
+/// The SM2 user ID with which a certificate's or CRL's signature verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CertificateSignatureId {
+    /// The default ID, as GB/T 38540 and GM/T 0015 certificates are signed.
+    Default,
+    /// An empty ID, as OpenSSL 3 signs certificates and CRLs when no ID is set. Read as a
+    /// tolerance and reported as a finding.
+    Empty,
+}
+
+/// Verifies the SM2 signature of a certificate or CRL over `message`, first with the default
+/// ID and then with an empty one. Returns the ID that verified.
+pub(crate) fn verify_certificate_signature(
+    key: &PublicKey,
+    message: &[u8],
+    signature: &SignatureValue,
+) -> Option<CertificateSignatureId> {
+    if key.verify(DEFAULT_SM2_ID, message, signature) {
+        Some(CertificateSignatureId::Default)
+    } else if key.verify(b"", message, signature) {
+        Some(CertificateSignatureId::Empty)
+    } else {
+        None
+    }
+}
+
 /// SM2 curve coefficient a (GM/T 0003.5).
 const CURVE_A: [u8; 32] = hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC");
 /// SM2 curve coefficient b.

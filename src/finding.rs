@@ -44,6 +44,9 @@ pub enum FindingCode {
     Ia5StringNonAscii,
     /// The stored bytes differ from the canonical DER of the same values.
     NonCanonicalDer,
+    /// A certificate or CRL whose SM2 signature verifies with an empty user ID, as OpenSSL 3
+    /// signs by default, and not with the default ID `1234567812345678`.
+    Sm2EmptyUserId,
 }
 
 impl FindingCode {
@@ -67,6 +70,7 @@ impl FindingCode {
             Self::PictureTypeMismatch => "picture-type-mismatch",
             Self::Ia5StringNonAscii => "ia5string-non-ascii",
             Self::NonCanonicalDer => "non-canonical-der",
+            Self::Sm2EmptyUserId => "sm2-empty-user-id",
         }
     }
 
@@ -74,7 +78,10 @@ impl FindingCode {
     pub fn changes_encoding(self) -> bool {
         !matches!(
             self,
-            Self::CertListTypeNonStandard | Self::PictureTypeMismatch | Self::Ia5StringNonAscii
+            Self::CertListTypeNonStandard
+                | Self::PictureTypeMismatch
+                | Self::Ia5StringNonAscii
+                | Self::Sm2EmptyUserId
         )
     }
 
@@ -99,6 +106,9 @@ impl FindingCode {
             Self::PictureTypeMismatch => "picture type does not match the picture bytes",
             Self::Ia5StringNonAscii => "IA5String contains non-ASCII characters",
             Self::NonCanonicalDer => "stored bytes are not canonical DER",
+            Self::Sm2EmptyUserId => {
+                "SM2 signature verifies only with an empty user ID (OpenSSL's default), not with 1234567812345678"
+            }
         }
     }
 
@@ -121,6 +131,9 @@ impl FindingCode {
             Self::PictureTypeMismatch => "印章图片类型与图片数据不符",
             Self::Ia5StringNonAscii => "IA5String 含非 ASCII 字符",
             Self::NonCanonicalDer => "存储的字节不是规范 DER 编码",
+            Self::Sm2EmptyUserId => {
+                "SM2 签名只能用空用户标识（OpenSSL 的默认值）验证，不能用 1234567812345678 验证"
+            }
         }
     }
 }

@@ -17,7 +17,9 @@ pub use crl::{Crl, CrlBuilder};
 pub use seal_revocation::{RevokedSeal, SealRevocationList, SealRevocationListBuilder};
 
 use crate::cert::Certificate;
+use crate::crypto::CertificateSignatureId;
 use crate::error::{Error, Result};
+use crate::finding::{Finding, FindingCode};
 use crate::time::Time;
 
 /// Trusted roots (anchors) and the intermediate certificates available for building paths.
@@ -180,21 +182,42 @@ pub(crate) enum CertRevocation {
     Unknown(String),
 }
 
-/// Checks one certificate against the policy's CRLs, then its online checker.
+/// Checks one certificate against the policy's CRLs, then its online checker. A CRL signed with
+/// an empty SM2 ID adds a finding to `findings`.
 pub(crate) fn revocation_of(
     policy: &TrustPolicy,
     cert: &Certificate,
     issuer: &Certificate,
     at: Time,
+    findings: &mut Vec<Finding>,
 ) -> CertRevocation {
     let serial = cert.serial_hex();
     let mut covered = false;
+    // CRLs of this issuer that were given but not used, to say why in place of "no CRL".
+    let mut unused = Vec::new();
     for crl in &policy.crls {
-        if crl.issuer_der() != issuer.subject_der()
-            || !crl.is_signed_by(issuer)
-            || crl.this_update() > at
-        {
+        if crl.issuer_der() != issuer.subject_der() {
             continue;
+        }
+        let Some(id) = crl.signature_id(issuer) else {
+            unused.push("its SM2 signature does not verify with the issuer's key".to_owned());
+            continue;
+        };
+        if crl.this_update() > at {
+            unused.push(format!(
+                "it was issued at {}, after {at}",
+                crl.this_update()
+            ));
+            continue;
+        }
+        let finding = Finding::new(
+            FindingCode::Sm2EmptyUserId,
+            format!("CRL of {}", issuer.subject()),
+            None,
+        );
+        // The maker's and the signer's paths often share a CRL; it is reported once.
+        if id == CertificateSignatureId::Empty && !findings.contains(&finding) {
+            findings.push(finding);
         }
         covered = true;
         if let Some(revoked_at) = crl.revocation_of(cert)
@@ -225,6 +248,11 @@ pub(crate) fn revocation_of(
         Some(RevocationStatus::Unknown) => {
             CertRevocation::Unknown(format!("serial {serial}: the online check has no answer"))
         }
+        None if !unused.is_empty() => CertRevocation::Unknown(format!(
+            "serial {serial}: the CRL of {} cannot be used: {}",
+            issuer.subject(),
+            unused.join("; ")
+        )),
         None => CertRevocation::Unknown(format!(
             "serial {serial}: no CRL of {} was given",
             issuer.subject()

@@ -17,8 +17,10 @@ use std::sync::Arc;
 
 use crate::asn1::OID_SM2_WITH_SM3;
 use crate::cert::Certificate;
-use crate::crypto::{DEFAULT_SM2_ID, PublicKey, SignatureValue, message_digest, sm3};
-use crate::finding::Finding;
+use crate::crypto::{
+    CertificateSignatureId, DEFAULT_SM2_ID, PublicKey, SignatureValue, message_digest, sm3,
+};
+use crate::finding::{Finding, FindingCode};
 use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed};
 use crate::seal::{CertList, Seal, Version};
 use crate::signature::Signature;
@@ -183,6 +185,7 @@ fn verify_signature_inner(
         signer.as_ref().ok(),
         at,
         options.trust.as_deref(),
+        &mut findings,
     ));
 
     let data_hash_valid = match data {
@@ -349,7 +352,13 @@ fn seal_checks(
             format!("无法读取制章者证书：{e}"),
         ),
     });
-    checks.extend(trust_checks(MAKER, maker.as_ref().ok(), at, trust));
+    checks.extend(trust_checks(
+        MAKER,
+        maker.as_ref().ok(),
+        at,
+        trust,
+        findings,
+    ));
     checks.push(seal_revocation_check(seal, at, trust));
     if seal.time_stamp.is_some() {
         let (check, _) = time_stamp_check(
@@ -586,11 +595,13 @@ const SIGNER: Party = Party {
 };
 
 /// The chain, key usage and revocation checks of a maker's or signer's certificate at `at`.
+/// Certificates and CRLs of the path signed with an empty SM2 ID add findings.
 fn trust_checks(
     party: Party,
     cert: Option<&Certificate>,
     at: Time,
     trust: Option<&TrustPolicy>,
+    findings: &mut Vec<Finding>,
 ) -> Vec<Check> {
     let (en, zh) = (party.en, party.zh);
     let Some(policy) = trust else {
@@ -621,6 +632,19 @@ fn trust_checks(
     };
     let mut checks = Vec::new();
     let path = validate_chain(cert, at, &policy.store);
+    if let Ok(path) = &path {
+        for pair in path.windows(2) {
+            let finding = Finding::new(
+                FindingCode::Sm2EmptyUserId,
+                format!("certificate {}", pair[0].subject()),
+                None,
+            );
+            let empty_id = pair[0].signature_id(&pair[1]) == Some(CertificateSignatureId::Empty);
+            if empty_id && !findings.contains(&finding) {
+                findings.push(finding);
+            }
+        }
+    }
     checks.push(match &path {
         Ok(path) => {
             let root = path.last().map(Certificate::subject).unwrap_or_default();
@@ -673,7 +697,7 @@ fn trust_checks(
         Ok(path) => {
             let states: Vec<CertRevocation> = path
                 .windows(2)
-                .map(|pair| revocation_of(policy, &pair[0], &pair[1], at))
+                .map(|pair| revocation_of(policy, &pair[0], &pair[1], at, findings))
                 .collect();
             let describe = |state: &CertRevocation| match state {
                 CertRevocation::Good(text)

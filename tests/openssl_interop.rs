@@ -162,3 +162,148 @@ fn made_seal_and_signature_verify_in_openssl() {
         assert!(report.valid, "{version:?}: {:?}", report.checks);
     }
 }
+
+/// Makes a CRL with `openssl ca -gencrl`, signed by ROOT, that lists USER as revoked at
+/// 2021-03-01, with lastUpdate `last_update` (YYYYMMDDHHMMSSZ). `extra` is added to the
+/// command, for example `-sigopt distid:1234567812345678`.
+fn openssl_crl(dir: &Path, last_update: &str, extra: &[&str]) -> Vec<u8> {
+    let serial = cert("USER").serial_hex();
+    std::fs::write(
+        dir.join("index.txt"),
+        format!("R\t301231000000Z\t210301000000Z\t{serial}\tunknown\t/CN=USER\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("ca.cnf"),
+        "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\ncrlnumber = crlnumber\n\
+         default_md = sm3\ndefault_crl_days = 3650\n",
+    )
+    .unwrap();
+    let keys = common::vectors().join("keys");
+    let output = Command::new("openssl")
+        .current_dir(dir)
+        .args(["ca", "-config", "ca.cnf", "-gencrl", "-keyfile"])
+        .arg(keys.join("ROOT.key.pem"))
+        .arg("-cert")
+        .arg(keys.join("ROOT.cert.pem"))
+        .args(["-crl_lastupdate", last_update])
+        .args(["-crl_nextupdate", "20310401000000Z", "-out", "crl.pem"])
+        .args(extra)
+        .output()
+        .expect("the openssl command is needed for this test");
+    assert!(output.status.success(), "{output:?}");
+    let output = Command::new("openssl")
+        .current_dir(dir)
+        .args([
+            "crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der",
+        ])
+        .output()
+        .expect("the openssl command is needed for this test");
+    assert!(output.status.success(), "{output:?}");
+    std::fs::read(dir.join("crl.der")).unwrap()
+}
+
+/// Verifies a signature by USER at 2021-06-01 with ROOT trusted and `crl` given, and returns
+/// the revocation check and the findings about empty SM2 IDs.
+fn verify_with_crl(crl: &[u8]) -> (eseal::report::Check, usize) {
+    use eseal::trust::{Crl, TrustPolicy, TrustStore};
+
+    let seal = Seal::from_der(&common::read("seals/UserV4.esl")).unwrap();
+    let signature = SignatureBuilder::new(&seal, &key("USER"), &cert("USER"))
+        .time(common::time("2021-06-01"))
+        .sign(b"document")
+        .unwrap();
+    let mut store = TrustStore::new();
+    store
+        .add_pem_or_der(&common::read("keys/ROOT.cert.pem"))
+        .unwrap();
+    let options = eseal::VerifyOptions {
+        trust: Some(std::sync::Arc::new(TrustPolicy {
+            store,
+            crls: vec![Crl::from_der(crl).unwrap()],
+            ..TrustPolicy::default()
+        })),
+        ..eseal::VerifyOptions::default()
+    };
+    let report =
+        eseal::verify_signature(&signature, eseal::SignedData::Bytes(b"document"), &options);
+    let check = report
+        .check("signature.signer_certificate_revocation")
+        .unwrap()
+        .clone();
+    let empty_id_findings = report
+        .findings
+        .iter()
+        .filter(|f| f.code == eseal::finding::FindingCode::Sm2EmptyUserId)
+        .count();
+    (check, empty_id_findings)
+}
+
+#[test]
+fn openssl_crl_with_empty_id_is_read_with_a_finding() {
+    use eseal::report::CheckStatus;
+
+    let dir = scratch("openssl-crl");
+
+    // OpenSSL 3 signs with an empty SM2 ID unless told otherwise.
+    let (check, findings) = verify_with_crl(&openssl_crl(&dir, "20210401000000Z", &[]));
+    assert_eq!(check.status, CheckStatus::Failed, "{}", check.message);
+    assert!(
+        check.message.contains("revoked at 2021-03-01"),
+        "{}",
+        check.message
+    );
+    assert_eq!(findings, 1, "one finding, though both paths use the CRL");
+
+    let with_id = ["-sigopt", "distid:1234567812345678"];
+    let (check, findings) = verify_with_crl(&openssl_crl(&dir, "20210401000000Z", &with_id));
+    assert_eq!(check.status, CheckStatus::Failed, "{}", check.message);
+    assert_eq!(findings, 0);
+
+    // A CRL issued after the signing time, and one whose signature was changed, cannot be
+    // used, and the message says why.
+    let (check, _) = verify_with_crl(&openssl_crl(&dir, "20220101000000Z", &[]));
+    assert_eq!(check.status, CheckStatus::NotChecked, "{}", check.message);
+    assert!(
+        check.message.contains("issued at 2022-01-01"),
+        "{}",
+        check.message
+    );
+
+    let mut tampered = openssl_crl(&dir, "20210401000000Z", &[]);
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let (check, _) = verify_with_crl(&tampered);
+    assert_eq!(check.status, CheckStatus::NotChecked, "{}", check.message);
+    assert!(
+        check.message.contains("does not verify"),
+        "{}",
+        check.message
+    );
+}
+
+#[test]
+fn openssl_self_signed_certificate_verifies() {
+    let dir = scratch("openssl-root");
+    let keys = common::vectors().join("keys");
+    let made = |name: &str, extra: &[&str]| {
+        let output = Command::new("openssl")
+            .current_dir(&dir)
+            .args(["req", "-x509", "-new", "-sm3", "-key"])
+            .arg(keys.join("ROOT.key.pem"))
+            .args(["-subj", "/CN=OpenSSL Root", "-days", "30", "-out", name])
+            .args(extra)
+            .output()
+            .expect("the openssl command is needed for this test");
+        assert!(output.status.success(), "{output:?}");
+        Certificate::from_pem(&std::fs::read(dir.join(name)).unwrap()).unwrap()
+    };
+    // Without an ID OpenSSL 3 signs with an empty one, which is read as a tolerance.
+    let plain = made("plain.pem", &[]);
+    assert!(plain.is_signed_by(&plain));
+    let with_id = made("with-id.pem", &["-sigopt", "distid:1234567812345678"]);
+    assert!(with_id.is_signed_by(&with_id));
+    // Another key's certificate does not verify either way.
+    assert!(!plain.is_signed_by(&cert("USER")));
+}

@@ -6,7 +6,10 @@ use x509_cert::crl::CertificateList;
 use crate::asn1::{OID_SM2_WITH_SM3, sequence};
 use crate::cert::Certificate;
 use crate::cert::issue::x509_time;
-use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, SignatureValue};
+use crate::crypto::{
+    CertificateSignatureId, DEFAULT_SM2_ID, PrivateKey, SignatureValue,
+    verify_certificate_signature,
+};
 use crate::error::{Error, Result};
 use crate::seal::encode::{bits, integer, oid};
 use crate::time::Time;
@@ -94,24 +97,31 @@ impl Crl {
     }
 
     /// Verifies the CRL's SM2-with-SM3 signature with `issuer`'s key, over the TBSCertList as
-    /// stored.
+    /// stored, with the default SM2 ID or, as OpenSSL 3 signs by default, an empty one.
+    /// Verification reports the second as a finding.
     pub fn is_signed_by(&self, issuer: &Certificate) -> bool {
+        self.signature_id(issuer).is_some()
+    }
+
+    /// Verifies the CRL's signature as [`Crl::is_signed_by`] does and returns the SM2 ID that
+    /// verified.
+    pub(crate) fn signature_id(&self, issuer: &Certificate) -> Option<CertificateSignatureId> {
         if self.parsed.signature_algorithm.oid != OID_SM2_WITH_SM3
             || self.issuer_der() != issuer.subject_der()
         {
-            return false;
+            return None;
         }
         let (Some((tbs, _)), Ok(key), Some(value)) = (
             self.stored_parts(),
             issuer.public_key(),
             self.parsed.signature.as_bytes(),
         ) else {
-            return false;
+            return None;
         };
         let mut findings = Vec::new();
         match SignatureValue::decode(value, "CertificateList.signature", 0, &mut findings) {
-            Ok(signature) => key.verify(DEFAULT_SM2_ID, tbs, &signature),
-            Err(_) => false,
+            Ok(signature) => verify_certificate_signature(&key, tbs, &signature),
+            Err(_) => None,
         }
     }
 
