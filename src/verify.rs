@@ -101,7 +101,7 @@ pub fn verify_signature(
 
 /// Verifies a signature like [`verify_signature`], taking the maker's signature check from
 /// `cache` when the same seal bytes were verified before. For the signer's signature, the
-/// cache holds the SM3 state after the seal, so only the rest of TBS_Sign is hashed when the
+/// cache keeps the SM3 state after the seal, so only the rest of TBS_Sign is hashed when the
 /// same signer used the same seal before. The report is the same as without the cache.
 pub fn verify_signature_cached(
     signature: &Signature,

@@ -180,6 +180,7 @@ fn openssl_crl(dir: &Path, last_update: &str, extra: &[&str]) -> Vec<u8> {
          default_md = sm3\ndefault_crl_days = 3650\n",
     )
     .unwrap();
+
     let keys = common::vectors().join("keys");
     let output = Command::new("openssl")
         .current_dir(dir)
@@ -193,6 +194,7 @@ fn openssl_crl(dir: &Path, last_update: &str, extra: &[&str]) -> Vec<u8> {
         .output()
         .expect("the openssl command is needed for this test");
     assert!(output.status.success(), "{output:?}");
+
     let output = Command::new("openssl")
         .current_dir(dir)
         .args([
@@ -241,12 +243,12 @@ fn verify_with_crl(crl: &[u8]) -> (eseal::report::Check, usize) {
 }
 
 #[test]
-fn openssl_crl_with_empty_id_is_read_with_a_finding() {
+fn openssl_crl_empty_id_gives_finding() {
     use eseal::report::CheckStatus;
 
     let dir = scratch("openssl-crl");
 
-    // OpenSSL 3 signs with an empty SM2 ID unless told otherwise.
+    // OpenSSL 3 signs with an empty SM2 ID unless -sigopt distid:... is given.
     let (check, findings) = verify_with_crl(&openssl_crl(&dir, "20210401000000Z", &[]));
     assert_eq!(check.status, CheckStatus::Failed, "{}", check.message);
     assert!(
@@ -262,7 +264,7 @@ fn openssl_crl_with_empty_id_is_read_with_a_finding() {
     assert_eq!(findings, 0);
 
     // A CRL issued after the signing time, and one whose signature was changed, cannot be
-    // used, and the message says why.
+    // used, and the check's message gives the reason.
     let (check, _) = verify_with_crl(&openssl_crl(&dir, "20220101000000Z", &[]));
     assert_eq!(check.status, CheckStatus::NotChecked, "{}", check.message);
     assert!(
