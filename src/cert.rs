@@ -33,8 +33,8 @@ impl Certificate {
 
     /// Reads a PEM certificate (label `CERTIFICATE`).
     pub fn from_pem(pem: &[u8]) -> Result<Self> {
-        let (label, der) = der::pem::decode_vec(pem)
-            .map_err(|e| Error::Certificate(format!("not a PEM document: {e}")))?;
+        let (label, der) =
+            der::pem::decode_vec(pem).map_err(|e| Error::Certificate(pem_problem(pem, &e)))?;
         if label != "CERTIFICATE" {
             return Err(Error::Certificate(format!(
                 "the PEM label is {label:?}, expected \"CERTIFICATE\""
@@ -224,3 +224,19 @@ impl PartialEq for Certificate {
 }
 
 impl Eq for Certificate {}
+
+/// Describes why `bytes`, which are not DER, could not be read as PEM: empty input and input
+/// without a `-----BEGIN` line get their own message instead of the PEM decoder's.
+pub(crate) fn pem_problem(bytes: &[u8], error: &der::pem::Error) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    if text.trim().is_empty() {
+        "the input is empty".to_owned()
+    } else if !text.contains("-----BEGIN ") {
+        format!(
+            "neither DER (which starts with 0x30, not 0x{:02x}) nor PEM (no -----BEGIN line)",
+            bytes[0]
+        )
+    } else {
+        format!("not a valid PEM document: {error}")
+    }
+}

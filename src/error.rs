@@ -33,6 +33,14 @@ pub enum Error {
     #[error("invalid certificate: {0}")]
     Certificate(String),
 
+    /// An X.509 CRL could not be read.
+    #[error("invalid CRL: {0}")]
+    Crl(String),
+
+    /// A seal revocation list (印章注销列表) could not be read.
+    #[error("invalid seal revocation list: {0}")]
+    SealRevocationList(String),
+
     /// A value cannot be written as canonical DER (for example a non-ASCII esID).
     #[error("cannot encode {field}: {reason}")]
     Encode {

@@ -316,6 +316,10 @@ fn split_zone(text: &str) -> Option<(&str, i64)> {
             if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
                 let hours: i64 = digits[..2].parse().ok()?;
                 let minutes: i64 = digits[2..].parse().ok()?;
+                // An offset is at most 23:59, as in ISO 8601 and RFC 3339.
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
                 return Some((body, sign * (hours * 3600 + minutes * 60)));
             }
         }
@@ -370,6 +374,18 @@ mod tests {
         assert!(parse_asn1_time("20241306070618Z", 4).is_none());
         assert!(parse_asn1_time("2024020607061", 4).is_none());
         assert!(parse_asn1_time("20240206070618X", 4).is_none());
+    }
+
+    #[test]
+    fn person_time_offset_out_of_range() {
+        assert!(Time::parse("2021-06-01T08:00:00+25:00").is_none());
+        assert!(Time::parse("2021-06-01T08:00:00-08:60").is_none());
+        assert_eq!(
+            Time::parse("2021-06-01T08:00:00-23:59")
+                .unwrap()
+                .to_string(),
+            "2021-06-02T07:59:00Z"
+        );
     }
 
     #[test]

@@ -79,7 +79,12 @@ impl TrustStore {
                 if file.is_file() && matches!(extension.as_str(), "pem" | "crt" | "cer" | "der") {
                     total += self
                         .add_pem_or_der(&std::fs::read(&file)?)
-                        .map_err(|e| Error::Certificate(format!("{}: {e}", file.display())))?;
+                        .map_err(|e| match e {
+                            Error::Certificate(message) => {
+                                Error::Certificate(format!("{}: {message}", file.display()))
+                            }
+                            other => other,
+                        })?;
                 }
             }
             Ok(total)
@@ -104,8 +109,12 @@ pub(crate) fn read_certificates(bytes: &[u8]) -> Result<Vec<Certificate>> {
     if bytes.first() == Some(&0x30) {
         return Ok(vec![Certificate::from_der(bytes)?]);
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::Certificate("neither DER nor PEM text".into()))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Error::Certificate(format!(
+            "neither DER (which starts with 0x30, not 0x{:02x}) nor PEM text",
+            bytes.first().copied().unwrap_or(0)
+        ))
+    })?;
     let mut certs = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {

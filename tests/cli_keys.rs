@@ -523,3 +523,61 @@ fn terminal_prompt_does_not_echo() {
     );
     assert_eq!(verify_signature(&dir)["valid"], true);
 }
+
+#[test]
+fn revocation_list_from_p12_without_cert() {
+    let dir = scratch("cli-keys-revocation");
+    let list = dir.join("cancelled.pem");
+    let created = eseal(
+        &[
+            "revocation",
+            "create",
+            "--key",
+            &shared_key("ROOT.p12"),
+            "--issuer-name",
+            "统一印章系统",
+            "--revoke",
+            "11010000000001@2026-03-01",
+            "--out",
+            text(&list),
+        ],
+        Some("123456"),
+    );
+    assert_success(&created);
+    let shown = eseal(&["revocation", "show", text(&list)], None);
+    assert_success(&shown);
+    assert!(
+        stdout(&shown).contains("11010000000001"),
+        "{}",
+        stdout(&shown)
+    );
+    let parsed =
+        eseal::trust::SealRevocationList::from_pem_or_der(&std::fs::read(&list).unwrap()).unwrap();
+    let signer = parsed.signer_certificate().unwrap();
+    assert!(
+        signer.subject().contains("ROOT Certificate"),
+        "{}",
+        signer.subject()
+    );
+
+    // A PEM key without a certificate still needs --cert.
+    let without_cert = eseal(
+        &[
+            "revocation",
+            "create",
+            "--key",
+            &shared_key("ROOT.key.pem"),
+            "--issuer-name",
+            "统一印章系统",
+            "--out",
+            text(&dir.join("other.pem")),
+        ],
+        None,
+    );
+    assert_eq!(without_cert.status.code(), Some(2));
+    assert!(
+        stderr(&without_cert).contains("--cert FILE is required"),
+        "{}",
+        stderr(&without_cert)
+    );
+}

@@ -572,3 +572,31 @@ fn external_signer_wrong_signature_is_caught() {
         .sign_with(&WrongSigner, &maker_cert);
     assert!(matches!(made, Err(eseal::Error::SignatureInvalid)));
 }
+
+#[test]
+fn garbage_lists_name_their_kind() {
+    use eseal::Error;
+    use eseal::trust::{Crl, SealRevocationList};
+
+    for (input, expected) in [
+        (&b""[..], "the input is empty"),
+        (b"\n", "the input is empty"),
+        (b"hello", "neither DER"),
+        (b"-----BEGIN X509 CRL-----\nnot base64\n", "not a valid PEM"),
+    ] {
+        match Crl::from_pem_or_der(input) {
+            Err(Error::Crl(message)) => assert!(message.contains(expected), "{message}"),
+            other => panic!("CRL {input:?}: {other:?}"),
+        }
+        match SealRevocationList::from_pem_or_der(input) {
+            Err(Error::SealRevocationList(message)) => {
+                assert!(message.contains(expected), "{message}")
+            }
+            other => panic!("list {input:?}: {other:?}"),
+        }
+        match Certificate::from_pem_or_der(input) {
+            Err(Error::Certificate(message)) => assert!(message.contains(expected), "{message}"),
+            other => panic!("certificate {input:?}: {other:?}"),
+        }
+    }
+}

@@ -393,7 +393,7 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
 }
 
 /// Loads the certificate named by `option`, or else returns the one that came with the key.
-fn key_certificate(
+pub(super) fn key_certificate(
     path: Option<&Path>,
     from_key: Option<Certificate>,
     option: &str,

@@ -8,7 +8,7 @@ use eseal::trust::SealRevocationListBuilder;
 
 use super::keys::load_key;
 use super::lang::t;
-use super::make::{load_cert, parse_time};
+use super::make::parse_time;
 use super::{EXIT_VALID, fail, read_file};
 
 /// Subcommands of `eseal revocation`.
@@ -32,9 +32,10 @@ pub struct CreateArgs {
     /// A file whose first line is the key's password (otherwise ESEAL_KEY_PASSWORD or a prompt).
     #[arg(long, value_name = "FILE")]
     password_file: Option<PathBuf>,
-    /// The seal system's certificate, embedded in the list.
+    /// The seal system's certificate, embedded in the list. Taken from --key when that is a
+    /// PKCS#12 file holding it.
     #[arg(long, value_name = "FILE")]
-    cert: PathBuf,
+    cert: Option<PathBuf>,
     /// The seal system's name, written as issuerName.
     #[arg(long)]
     issuer_name: String,
@@ -59,10 +60,8 @@ pub fn run(command: &RevocationCommand) -> u8 {
 fn create(args: &CreateArgs) -> u8 {
     let result = (|| -> Result<usize, String> {
         let loaded = load_key(&args.key, args.password_file.as_deref())?;
-        let cert = match loaded.certificate {
-            Some(cert) => cert,
-            None => load_cert(&args.cert)?,
-        };
+        let cert =
+            super::make::key_certificate(args.cert.as_deref(), loaded.certificate, "--cert")?;
         let key = loaded.key;
         let mut builder = SealRevocationListBuilder::new(&args.issuer_name, &cert, &key);
         for entry in &args.revoked {

@@ -81,6 +81,8 @@ impl From<&Error> for eseal_result {
             Error::Key(_) | Error::Keystore(_) => Self::KeyInvalid,
             Error::WrongPassword(_) => Self::WrongPassword,
             Error::Certificate(_) => Self::CertificateInvalid,
+            Error::Crl(_) => Self::CrlInvalid,
+            Error::SealRevocationList(_) => Self::SealRevocationListInvalid,
             Error::Encode { .. } => Self::EncodeFailed,
             Error::Picture(_) => Self::PictureInvalid,
             Error::SigningRefused(reason) => match reason {

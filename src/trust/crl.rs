@@ -25,7 +25,7 @@ impl Crl {
     /// Reads a DER CRL.
     pub fn from_der(der: &[u8]) -> Result<Self> {
         let parsed = CertificateList::from_der(der)
-            .map_err(|e| Error::Certificate(format!("not a DER X.509 CRL: {e}")))?;
+            .map_err(|e| Error::Crl(format!("not a DER X.509 CRL: {e}")))?;
         Ok(Self {
             der: der.to_vec(),
             parsed,
@@ -38,9 +38,9 @@ impl Crl {
             return Self::from_der(bytes);
         }
         let (label, der) = der::pem::decode_vec(bytes)
-            .map_err(|e| Error::Certificate(format!("not a PEM CRL: {e}")))?;
+            .map_err(|e| Error::Crl(crate::cert::pem_problem(bytes, &e)))?;
         if label != "X509 CRL" {
-            return Err(Error::Certificate(format!(
+            return Err(Error::Crl(format!(
                 "the PEM label is {label:?}, expected \"X509 CRL\""
             )));
         }

@@ -66,9 +66,9 @@ impl SealRevocationList {
             return Self::from_der(bytes);
         }
         let (label, der) = der::pem::decode_vec(bytes)
-            .map_err(|e| Error::Certificate(format!("not a PEM seal revocation list: {e}")))?;
+            .map_err(|e| Error::SealRevocationList(crate::cert::pem_problem(bytes, &e)))?;
         if label != PEM_LABEL {
-            return Err(Error::Certificate(format!(
+            return Err(Error::SealRevocationList(format!(
                 "the PEM label is {label:?}, expected {PEM_LABEL:?}"
             )));
         }
