@@ -326,6 +326,13 @@ fn create_seal_and_sign_with_vector_keys() {
         "{}",
         String::from_utf8_lossy(&created.stderr)
     );
+    // The vector maker certificate expired in 2022, which the tool points out.
+    assert!(
+        String::from_utf8_lossy(&created.stderr)
+            .contains("warning: the maker's certificate is not valid at"),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
 
     let data = dir.join("document.txt");
     std::fs::write(&data, "signed by the command line\n").unwrap();

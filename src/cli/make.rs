@@ -179,6 +179,23 @@ fn try_create_seal(args: &SealCreateArgs) -> Result<Seal, String> {
     let seal = builder
         .sign(&maker.key, &maker_cert)
         .map_err(|e| e.to_string())?;
+    // Verification checks the maker's certificate at the time checked, so a seal made with a
+    // certificate that is not valid now will not verify now. It is still written, for tests
+    // that check at an earlier time with --at.
+    let now = Time::now();
+    if !maker_cert.is_valid_at(now) {
+        eprintln!(
+            "eseal: {} {now}; {}",
+            t(
+                "warning: the maker's certificate is not valid at",
+                "警告：制章者证书在此时刻无效："
+            ),
+            t(
+                "the seal verifies only at times inside the certificate's validity (--at)",
+                "印章只在证书有效期内的时刻（--at）验证通过"
+            )
+        );
+    }
     write(&args.out, seal.as_der())?;
     Ok(seal)
 }
