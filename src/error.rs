@@ -122,6 +122,31 @@ pub enum RefusalReason {
     },
 }
 
+impl RefusalReason {
+    /// The reason in Chinese; `Display` gives it in English.
+    pub fn message_zh(&self) -> String {
+        match self {
+            Self::SealSignatureInvalid => "印章的制章者签名验证失败".to_owned(),
+            Self::SealNotValidAt {
+                time,
+                valid_start,
+                valid_end,
+            } => format!("签章时间 {time} 不在印章有效期 {valid_start} .. {valid_end} 内"),
+            Self::SignerNotInCertList => "签章者证书不在印章的 certList 中".to_owned(),
+            Self::MakerCertificateNotValidAt { time } => {
+                format!("制章者证书在签章时间 {time} 无效")
+            }
+            Self::SignerCertificateNotValidAt { time } => {
+                format!("签章者证书在签章时间 {time} 无效")
+            }
+            Self::KeyCertificateMismatch => "私钥与签章者证书不匹配".to_owned(),
+            Self::VersionMismatch { seal, signature } => {
+                format!("V{seal} 印章不能用于 V{signature} 签章数据")
+            }
+        }
+    }
+}
+
 impl fmt::Display for RefusalReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -764,3 +764,35 @@ fn verify_with_trust_crl_and_revoked_seals() {
     assert_eq!(not_a_root.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&not_a_root.stderr).contains("no root certificate"));
 }
+
+#[test]
+fn signing_refusal_in_chinese() {
+    let dir = scratch("cli-refusal-zh");
+    let data = dir.join("document.txt");
+    std::fs::write(&data, "document").unwrap();
+    let out = dir.join("refused.sig");
+    let refused = eseal_with_lang(
+        &[
+            "sign",
+            "--seal",
+            &vector("seals/UserV4.esl"),
+            "--key",
+            &vector("keys/USER.key.pem"),
+            "--cert",
+            &vector("keys/USER.cert.pem"),
+            "--data",
+            data.to_str().unwrap(),
+            "--time",
+            "2025-01-01",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "zh_CN.UTF-8",
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("拒绝签章"), "{stderr}");
+    assert!(stderr.contains("不在印章有效期"), "{stderr}");
+    assert!(!stderr.contains("outside"), "{stderr}");
+    assert!(!out.exists());
+}

@@ -248,14 +248,22 @@ pub fn sign(args: &SignArgs) -> u8 {
                 .sign_reader(std::io::BufReader::new(data))
                 .map_err(|e| match e {
                     eseal::Error::Io(io) => format!("{}: {io}", data_path.display()),
-                    eseal::Error::SigningRefused(reason) if args.time.is_none() => format!(
-                        "{} {reason}; {}",
-                        t("signing refused:", "拒绝签章："),
-                        t(
-                            "use --time to sign at another time",
-                            "可用 --time 指定签章时间"
-                        )
-                    ),
+                    eseal::Error::SigningRefused(reason) => {
+                        let reason = if super::lang::is_chinese() {
+                            reason.message_zh()
+                        } else {
+                            reason.to_string()
+                        };
+                        let hint = if args.time.is_none() {
+                            t(
+                                "; use --time to sign at another time",
+                                "；可用 --time 指定签章时间",
+                            )
+                        } else {
+                            ""
+                        };
+                        format!("{} {reason}{hint}", t("signing refused:", "拒绝签章："))
+                    }
                     other => other.to_string(),
                 })?;
         write(out, signature.as_der())?;
