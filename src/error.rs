@@ -123,7 +123,7 @@ pub enum RefusalReason {
 }
 
 impl RefusalReason {
-    /// The reason in Chinese; `Display` gives it in English.
+    /// Returns the reason in Chinese; `Display` gives it in English.
     pub fn message_zh(&self) -> String {
         match self {
             Self::SealSignatureInvalid => "印章的制章者签名验证失败".to_owned(),

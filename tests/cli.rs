@@ -796,3 +796,18 @@ fn signing_refusal_in_chinese() {
     assert!(!stderr.contains("outside"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn damaged_ofd_file_is_named_as_ofd() {
+    let dir = scratch("cli-damaged-ofd");
+    let empty = dir.join("empty.ofd");
+    std::fs::write(&empty, b"").unwrap();
+    let text = dir.join("text.OFD");
+    std::fs::write(&text, b"hello").unwrap();
+    for path in [&empty, &text] {
+        let output = eseal(&["verify", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("not an OFD package"), "{stderr}");
+    }
+}

@@ -216,10 +216,17 @@ fn verify_bytes(
     })
 }
 
-/// Tells whether a file is a ZIP package (an OFD document) from its first bytes.
+/// Tells whether a file is an OFD document: named .ofd, or a ZIP package by its first bytes. A
+/// damaged or empty .ofd file is then reported as a bad OFD package, not as a bad seal.
 pub fn is_ofd(path: &Path) -> bool {
     use std::io::Read;
 
+    let named_ofd = path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("ofd"));
+    if named_ofd {
+        return true;
+    }
     let mut magic = [0u8; 4];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut magic))
