@@ -353,8 +353,8 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
                         format!(
                             "--riding {range:?}: {}",
                             t(
-                                "expected pages FIRST-LAST such as 1-5",
-                                "应为起止页，例如 1-5"
+                                "expected two pages FIRST-LAST with FIRST at least 1 and below LAST, such as 1-5",
+                                "应为起止页 FIRST-LAST，FIRST 不小于 1 且小于 LAST，例如 1-5"
                             )
                         )
                     })?;

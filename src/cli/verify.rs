@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::{Value, json};
 
-use eseal::{Decoded, SignedData, Time, VerifyOptions};
+use eseal::{Decoded, SignedData, VerifyOptions};
 
 use super::lang::t;
 use super::output::{print_ofd_report, print_seal_report, print_signature_report, verdict};
@@ -97,14 +97,9 @@ pub fn run(args: &VerifyArgs) -> u8 {
         Err(message) => return fail(message),
     }
     if let Some(text) = &args.at {
-        match Time::parse(text) {
-            Some(time) => options.at = Some(time),
-            None => {
-                return fail(format!(
-                    "{} {text:?}",
-                    t("invalid time for --at:", "--at 的时间无效：")
-                ));
-            }
+        match super::make::parse_time(text) {
+            Ok(time) => options.at = Some(time),
+            Err(message) => return fail(format!("--at: {message}")),
         }
     }
     if args.path.is_dir() {
