@@ -609,7 +609,7 @@ fn trust_checks(
             Check::not_checked(
                 party.chain,
                 format!("the {en} chain is not checked: no trust store was given"),
-                format!("未提供信任库，未检查{zh}证书链"),
+                format!("未提供信任库，未检查{zh}链"),
             ),
             Check::not_checked(
                 party.key_usage,

@@ -39,13 +39,13 @@ impl PasswordSource<'_> {
                 "{} {}",
                 t(
                     "the password came from --password-file",
-                    "密码来自 --password-file"
+                    "口令来自 --password-file"
                 ),
                 path.display()
             ),
             Self::Environment => format!(
                 "{} {PASSWORD_ENV}",
-                t("the password came from", "密码来自环境变量")
+                t("the password came from", "口令来自环境变量")
             ),
             Self::Prompt | Self::Missing => String::new(),
         }
@@ -84,7 +84,7 @@ pub fn load_key(path: &Path, password_file: Option<&Path>) -> Result<LoadedKey, 
                 path.display(),
                 t(
                     "the key file is encrypted; give --password-file FILE or set ESEAL_KEY_PASSWORD",
-                    "密钥文件已加密；请用 --password-file 文件 给出密码，或设置环境变量 ESEAL_KEY_PASSWORD"
+                    "密钥文件已加密；请用 --password-file 文件 给出口令，或设置环境变量 ESEAL_KEY_PASSWORD"
                 )
             ));
         }
@@ -121,7 +121,7 @@ fn open(format: KeyFormat, bytes: &[u8], password: &[u8]) -> eseal::Result<Loade
 /// Asks on the terminal without echo, again after a wrong password.
 fn open_with_prompt(format: KeyFormat, bytes: &[u8], path: &Path) -> eseal::Result<LoadedKey> {
     let prompt = if super::lang::is_chinese() {
-        format!("{} 的密码：", path.display())
+        format!("{} 的口令：", path.display())
     } else {
         format!("Password for {}: ", path.display())
     };
@@ -132,7 +132,7 @@ fn open_with_prompt(format: KeyFormat, bytes: &[u8], path: &Path) -> eseal::Resu
             Err(eseal::Error::WrongPassword(reason)) if attempt < PROMPT_ATTEMPTS => {
                 eprintln!(
                     "eseal: {} ({reason}); {}",
-                    t("wrong password", "密码错误"),
+                    t("wrong password", "口令错误"),
                     t("try again", "请重试")
                 );
                 attempt += 1;
@@ -163,7 +163,7 @@ fn environment_password() -> Result<Zeroizing<String>, String> {
         .map_err(|_| {
             format!(
                 "{PASSWORD_ENV}: {}",
-                t("the password is not valid UTF-8", "密码不是有效的 UTF-8")
+                t("the password is not valid UTF-8", "口令不是有效的 UTF-8")
             )
         })
 }
