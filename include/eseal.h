@@ -313,15 +313,6 @@ typedef struct {
 } eseal_stamp;
 
 /**
- * An external SM2 signer: signs the 32-byte `digest` (e = SM3(Z || M), already computed by
- * eseal with the certificate's public key) and writes r || s, 64 bytes big-endian, to
- * `signature_out`. It returns `ESEAL_RESULT_OK` (0) on success and any other value on failure.
- * `context` is passed through unchanged. eseal verifies the returned signature against the
- * certificate before using it.
- */
-typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, uint8_t *signature_out);
-
-/**
  * A time stamp service. It gets the `len` bytes at `data`, the DER SM2 signature value of the
  * new signature, whose SM3 digest must be the token's messageImprint. It writes a DER
  * TimeStampToken (GB/T 20520) of at most `token_capacity` bytes to `token_out` and its length
@@ -330,6 +321,15 @@ typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, ui
  * `ESEAL_MAX_TIME_STAMP_TOKEN_LEN`.
  */
 typedef uint32_t (*eseal_time_stamp_callback)(void *context, const uint8_t *data, size_t len, uint8_t *token_out, size_t token_capacity, size_t *token_len_out);
+
+/**
+ * An external SM2 signer: signs the 32-byte `digest` (e = SM3(Z || M), already computed by
+ * eseal with the certificate's public key) and writes r || s, 64 bytes big-endian, to
+ * `signature_out`. It returns `ESEAL_RESULT_OK` (0) on success and any other value on failure.
+ * `context` is passed through unchanged. eseal verifies the returned signature against the
+ * certificate before using it.
+ */
+typedef uint32_t (*eseal_sign_callback)(void *context, const uint8_t *digest, uint8_t *signature_out);
 
 /**
  * An online revocation check: given a certificate and its issuer (DER) and a time, returns
@@ -893,8 +893,34 @@ eseal_result eseal_signer_new(const eseal_seal *seal, const eseal_certificate *c
 eseal_result eseal_signer_update(eseal_signer *signer, const uint8_t *data, size_t len);
 
 /**
+ * Makes `eseal_signer_finish` add a time stamp from `callback` to the signature
+ * (SES_Signature.timeStamp). At finish, after the signing checks pass and before the key
+ * signs, a V1 seal gives `ESEAL_RESULT_ENCODE_FAILED`, because V1 signatures have no timeStamp
+ * field. After the key signs, eseal calls `callback` once, on the thread that calls
+ * `eseal_signer_finish`, with the DER signature value, and checks the token as
+ * `eseal_sign_with_time_stamp` does. A callback failure or a length over `token_capacity`
+ * gives `ESEAL_RESULT_TIME_STAMP_FAILED`, and a token that is not a TimeStampToken over the
+ * signature value `ESEAL_RESULT_TIME_STAMP_INVALID`. Nothing is output then.
+ *
+ * A second call replaces the callback. A NULL `signer` or `callback` gives
+ * `ESEAL_RESULT_NULL_ARGUMENT`, and a call after `eseal_signer_finish`
+ * `ESEAL_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `signer` must be a live signer used by no other thread. `callback` must be a valid
+ * function that may be called with `context` from the thread that calls
+ * `eseal_signer_finish`, and `context` must stay valid until then. The callback reads `len`
+ * bytes at its `data` argument, writes at most `token_capacity` bytes at `token_out` and
+ * writes one `size_t` at `token_len_out`.
+ */
+eseal_result eseal_signer_set_time_stamp_callback(eseal_signer *signer, eseal_time_stamp_callback callback, void *context);
+
+/**
  * Signs everything added, with the signer's key. A signer finishes once, successfully or not;
- * release it with `eseal_signer_free` afterwards.
+ * release it with `eseal_signer_free` afterwards. With a callback from
+ * `eseal_signer_set_time_stamp_callback`, the signature gets a time stamp as in
+ * `eseal_sign_with_time_stamp`, with the same checks and result codes.
  *
  * # Safety
  *

@@ -1,7 +1,7 @@
 //! The C ABI functions for password-protected keys, signing with a time stamp callback, trust
 //! from memory, and the result codes of CRLs and seal revocation lists, called from Rust as a
-//! C program would call them. Time stamps are added to signatures made with a private key and
-//! with an external signer callback.
+//! C program would call them. Time stamps are added to signatures made with a private key,
+//! with an external signer callback and with a streaming signer.
 
 mod common;
 
@@ -532,6 +532,194 @@ fn time_stamp_v1_seal_refused() {
     let mut stamping = Stamping::new(Mode::Valid);
     let result = sign_with_time_stamp("UserV1.esl", &mut stamping);
     assert_eq!(result.unwrap_err(), eseal_result::EncodeFailed);
+}
+
+/// Makes a streaming signer for `seal_name` that has been given "document" in two chunks.
+fn streaming_signer(seal_name: &str) -> *mut eseal_signer {
+    let seal = seal(seal_name);
+    let cert = certificate(&common::read("keys/USER.cert.pem"));
+    let mut signer = ptr::null_mut();
+    // SAFETY: live handles and a writable output.
+    let result = unsafe { eseal_signer_new(seal, cert, SIGNING_TIME, ptr::null(), &mut signer) };
+    assert_eq!(result, eseal_result::Ok, "{}", last_error());
+    for chunk in [&b"docu"[..], &b"ment"[..]] {
+        // SAFETY: a live signer and a buffer that lives for the call.
+        let result = unsafe { eseal_signer_update(signer, chunk.as_ptr(), chunk.len()) };
+        assert_eq!(result, eseal_result::Ok, "{}", last_error());
+    }
+    // SAFETY: the signer copied the seal and certificate, so each handle is freed once here.
+    unsafe {
+        eseal_seal_free(seal);
+        eseal_certificate_free(cert);
+    }
+    signer
+}
+
+/// Signs "document" with a streaming signer and the token from `stamping`, and checks that
+/// nothing is output on failure.
+fn sign_streaming_with_time_stamp(
+    seal_name: &str,
+    stamping: &mut Stamping,
+) -> Result<*mut eseal_signature, eseal_result> {
+    let signer = streaming_signer(seal_name);
+    let key = key_with_password(&common::read("keys/USER.key.pem"), b"").unwrap();
+    // SAFETY: a live signer, a callback that keeps its contract and a context that outlives
+    // the finish call below.
+    let result = unsafe {
+        eseal_signer_set_time_stamp_callback(
+            signer,
+            Some(stamp_callback),
+            (stamping as *mut Stamping).cast(),
+        )
+    };
+    assert_eq!(result, eseal_result::Ok, "{}", last_error());
+    let mut signature = ptr::null_mut();
+    // SAFETY: live handles and a writable output.
+    let result = unsafe { eseal_signer_finish(signer, key, &mut signature) };
+    // SAFETY: each handle is freed once.
+    unsafe {
+        eseal_signer_free(signer);
+        eseal_private_key_free(key);
+    }
+    if result == eseal_result::Ok {
+        Ok(signature)
+    } else {
+        assert!(signature.is_null(), "a signature was output on failure");
+        Err(result)
+    }
+}
+
+#[test]
+fn streaming_time_stamp_verifies() {
+    let mut stamping = Stamping::new(Mode::Valid);
+    let signature = sign_streaming_with_time_stamp("UserV4.esl", &mut stamping).unwrap();
+    assert_eq!(stamping.calls, 1);
+    let decoded = Signature::from_der(&signature_der(signature)).unwrap();
+    assert!(decoded.time_stamp.is_some());
+    let report = verify_signature(
+        &decoded,
+        SignedData::Bytes(b"document"),
+        &options_with_roots(&[&stamping.root]),
+    );
+    let check = report.check("signature.time_stamp").unwrap();
+    assert_eq!(check.status, CheckStatus::Passed, "{}", check.message);
+    assert_eq!(report.signing_time, common::time("2021-06-01T00:05:00Z"));
+    assert!(report.valid, "{:#?}", report.checks);
+
+    // The signature covers the streamed bytes and nothing else.
+    let other = verify_signature(
+        &decoded,
+        SignedData::Bytes(b"documen"),
+        &options_with_roots(&[&stamping.root]),
+    );
+    assert!(!other.valid);
+
+    // Without the authority's root the token is not trusted.
+    let untrusted = verify_signature(
+        &decoded,
+        SignedData::Bytes(b"document"),
+        &options_with_roots(&[]),
+    );
+    assert_eq!(
+        untrusted.check("signature.time_stamp").unwrap().status,
+        CheckStatus::Failed
+    );
+    assert!(!untrusted.valid);
+    // SAFETY: freed once.
+    unsafe { eseal_signature_free(signature) };
+}
+
+#[test]
+fn streaming_time_stamp_failures() {
+    let cases = [
+        (Mode::Fails, eseal_result::TimeStampFailed, "returned 42"),
+        (
+            Mode::TooLong,
+            eseal_result::TimeStampFailed,
+            "65537-byte token",
+        ),
+        (
+            Mode::OverOtherBytes,
+            eseal_result::TimeStampInvalid,
+            "messageImprint",
+        ),
+        (Mode::Garbage, eseal_result::TimeStampInvalid, "invalid"),
+    ];
+    for (mode, expected, message) in cases {
+        let mut stamping = Stamping::new(mode);
+        let result = sign_streaming_with_time_stamp("UserV4.esl", &mut stamping);
+        assert_eq!(result.unwrap_err(), expected, "{message}");
+        assert_eq!(stamping.calls, 1, "{message}");
+        assert!(last_error().contains(message), "{}", last_error());
+    }
+}
+
+#[test]
+fn streaming_time_stamp_v1_seal() {
+    let mut stamping = Stamping::new(Mode::Valid);
+    let result = sign_streaming_with_time_stamp("UserV1.esl", &mut stamping);
+    assert_eq!(result.unwrap_err(), eseal_result::EncodeFailed);
+    assert!(last_error().contains("timeStamp"), "{}", last_error());
+    assert_eq!(stamping.calls, 0, "the callback was called for a V1 seal");
+}
+
+#[test]
+fn streaming_time_stamp_null_arguments() {
+    let mut stamping = Stamping::new(Mode::Valid);
+    let context: *mut c_void = (&mut stamping as *mut Stamping).cast();
+    // SAFETY: NULL handles are rejected before any use.
+    let result = unsafe {
+        eseal_signer_set_time_stamp_callback(ptr::null_mut(), Some(stamp_callback), context)
+    };
+    assert_eq!(result, eseal_result::NullArgument);
+
+    let signer = streaming_signer("UserV4.esl");
+    // SAFETY: a live signer; a NULL callback is rejected.
+    let result = unsafe { eseal_signer_set_time_stamp_callback(signer, None, context) };
+    assert_eq!(result, eseal_result::NullArgument);
+
+    // The rejected call set no callback, so the signature has no time stamp.
+    let key = key_with_password(&common::read("keys/USER.key.pem"), b"").unwrap();
+    let mut signature = ptr::null_mut();
+    // SAFETY: live handles and a writable output.
+    let result = unsafe { eseal_signer_finish(signer, key, &mut signature) };
+    assert_eq!(result, eseal_result::Ok, "{}", last_error());
+    let decoded = Signature::from_der(&signature_der(signature)).unwrap();
+    assert!(decoded.time_stamp.is_none());
+    assert_eq!(stamping.calls, 0);
+    // SAFETY: each handle is freed once.
+    unsafe {
+        eseal_signature_free(signature);
+        eseal_signer_free(signer);
+        eseal_private_key_free(key);
+    }
+}
+
+#[test]
+fn streaming_time_stamp_after_finish() {
+    let mut stamping = Stamping::new(Mode::Valid);
+    let signer = streaming_signer("UserV4.esl");
+    let key = key_with_password(&common::read("keys/USER.key.pem"), b"").unwrap();
+    let mut signature = ptr::null_mut();
+    // SAFETY: live handles and a writable output.
+    let result = unsafe { eseal_signer_finish(signer, key, &mut signature) };
+    assert_eq!(result, eseal_result::Ok, "{}", last_error());
+    // SAFETY: a live signer that has finished, and a context that outlives the call.
+    let result = unsafe {
+        eseal_signer_set_time_stamp_callback(
+            signer,
+            Some(stamp_callback),
+            (&mut stamping as *mut Stamping).cast(),
+        )
+    };
+    assert_eq!(result, eseal_result::InvalidArgument);
+    assert_eq!(stamping.calls, 0);
+    // SAFETY: each handle is freed once.
+    unsafe {
+        eseal_signature_free(signature);
+        eseal_signer_free(signer);
+        eseal_private_key_free(key);
+    }
 }
 
 /// An external signer (a USB key, say) backed by a software key, and what it should return.

@@ -9,6 +9,7 @@ use super::keys::{eseal_certificate, eseal_private_key};
 use super::report::eseal_report;
 use super::result::eseal_result;
 use super::seal::eseal_seal;
+use super::time_stamp::{CallbackStamper, eseal_time_stamp_callback};
 use crate::cert::Certificate;
 use crate::crypto::Sm3Hasher;
 use crate::seal::Seal;
@@ -45,6 +46,7 @@ pub struct eseal_signer {
     time: Option<Time>,
     property_info: String,
     hasher: Option<Sm3Hasher>,
+    time_stamper: Option<CallbackStamper>,
 }
 
 /// Decodes a signature from DER, tolerating what real producers write.
@@ -260,11 +262,22 @@ fn sign_digest(
     property_info: String,
     digest: [u8; 32],
 ) -> Result<Signature, eseal_result> {
-    let mut builder = SignatureBuilder::new(seal, &key.key, cert).property_info(property_info);
-    if let Some(time) = time {
-        builder = builder.time(time);
-    }
+    let builder = digest_builder(seal, key, cert, time, property_info);
     Ok(builder.sign_digest(digest)?)
+}
+
+fn digest_builder<'a>(
+    seal: &'a Seal,
+    key: &'a eseal_private_key,
+    cert: &'a Certificate,
+    time: Option<Time>,
+    property_info: String,
+) -> SignatureBuilder<'a> {
+    let builder = SignatureBuilder::new(seal, &key.key, cert).property_info(property_info);
+    match time {
+        Some(time) => builder.time(time),
+        None => builder,
+    }
 }
 
 /// Signs `data` with a seal, the signer's key and certificate, at `unix_time` (seconds since
@@ -390,6 +403,7 @@ pub unsafe extern "C" fn eseal_signer_new(
             time: time_arg(unix_time)?,
             property_info,
             hasher: Some(Sm3Hasher::new()),
+            time_stamper: None,
         };
         // SAFETY: checked by `out`.
         unsafe { write(signer_out, into_handle(signer)) };
@@ -422,8 +436,48 @@ pub unsafe extern "C" fn eseal_signer_update(
     })
 }
 
+/// Makes `eseal_signer_finish` add a time stamp from `callback` to the signature
+/// (SES_Signature.timeStamp). At finish, after the signing checks pass and before the key
+/// signs, a V1 seal gives `ESEAL_RESULT_ENCODE_FAILED`, because V1 signatures have no timeStamp
+/// field. After the key signs, eseal calls `callback` once, on the thread that calls
+/// `eseal_signer_finish`, with the DER signature value, and checks the token as
+/// `eseal_sign_with_time_stamp` does. A callback failure or a length over `token_capacity`
+/// gives `ESEAL_RESULT_TIME_STAMP_FAILED`, and a token that is not a TimeStampToken over the
+/// signature value `ESEAL_RESULT_TIME_STAMP_INVALID`. Nothing is output then.
+///
+/// A second call replaces the callback. A NULL `signer` or `callback` gives
+/// `ESEAL_RESULT_NULL_ARGUMENT`, and a call after `eseal_signer_finish`
+/// `ESEAL_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+///
+/// `signer` must be a live signer used by no other thread. `callback` must be a valid
+/// function that may be called with `context` from the thread that calls
+/// `eseal_signer_finish`, and `context` must stay valid until then. The callback reads `len`
+/// bytes at its `data` argument, writes at most `token_capacity` bytes at `token_out` and
+/// writes one `size_t` at `token_len_out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signer_set_time_stamp_callback(
+    signer: *mut eseal_signer,
+    callback: eseal_time_stamp_callback,
+    context: *mut std::ffi::c_void,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let signer = unsafe { handle_mut(signer)? };
+        let callback = callback.ok_or(eseal_result::NullArgument)?;
+        if signer.hasher.is_none() {
+            return Err(eseal_result::InvalidArgument.into());
+        }
+        signer.time_stamper = Some(CallbackStamper::new(callback, context));
+        Ok(())
+    })
+}
+
 /// Signs everything added, with the signer's key. A signer finishes once, successfully or not;
-/// release it with `eseal_signer_free` afterwards.
+/// release it with `eseal_signer_free` afterwards. With a callback from
+/// `eseal_signer_set_time_stamp_callback`, the signature gets a time stamp as in
+/// `eseal_sign_with_time_stamp`, with the same checks and result codes.
 ///
 /// # Safety
 ///
@@ -441,14 +495,11 @@ pub unsafe extern "C" fn eseal_signer_finish(
         let signature_out = out(signature_out)?;
         let hasher = signer.hasher.take().ok_or(eseal_result::InvalidArgument)?;
         let property_info = std::mem::take(&mut signer.property_info);
-        let signature = sign_digest(
-            &signer.seal,
-            key,
-            &signer.cert,
-            signer.time,
-            property_info,
-            hasher.finalize(),
-        )?;
+        let builder = digest_builder(&signer.seal, key, &signer.cert, signer.time, property_info);
+        let signature = match signer.time_stamper.take() {
+            Some(stamper) => stamper.sign_digest(builder, hasher.finalize())?,
+            None => builder.sign_digest(hasher.finalize())?,
+        };
         // SAFETY: checked by `out`.
         unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
         Ok(())

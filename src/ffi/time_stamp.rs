@@ -34,19 +34,19 @@ pub type eseal_time_stamp_callback = Option<
     ) -> u32,
 >;
 
-type TimeStampFunction =
+pub(super) type TimeStampFunction =
     unsafe extern "C" fn(*mut c_void, *const u8, usize, *mut u8, usize, *mut usize) -> u32;
 
 /// Calls the time stamp callback and checks its token, so that a failure gets a time stamp
 /// code instead of the signing error that `SignatureBuilder` reports.
-struct CallbackStamper {
+pub(super) struct CallbackStamper {
     callback: TimeStampFunction,
     context: *mut c_void,
     failure: RefCell<Option<Failure>>,
 }
 
 impl CallbackStamper {
-    fn new(callback: TimeStampFunction, context: *mut c_void) -> Self {
+    pub(super) fn new(callback: TimeStampFunction, context: *mut c_void) -> Self {
         Self {
             callback,
             context,
@@ -58,10 +58,28 @@ impl CallbackStamper {
     /// gets its own code in place of the signing error that `SignatureBuilder` reports.
     fn sign(&self, builder: SignatureBuilder<'_>, data: &[u8]) -> Result<Signature, Failure> {
         let stamp = |value: &[u8]| self.stamp(value);
-        match builder.time_stamp_with(&stamp).sign(data) {
-            Ok(signature) => Ok(signature),
-            Err(error) => Err(self.failure.take().unwrap_or_else(|| error.into())),
-        }
+        let result = builder.time_stamp_with(&stamp).sign(data);
+        self.replace_time_stamp_error(result)
+    }
+
+    /// Signs the SM3 `digest` of the data with `builder` and a time stamp from this callback,
+    /// as `sign` does for the data itself. Streaming signers use it.
+    pub(super) fn sign_digest(
+        &self,
+        builder: SignatureBuilder<'_>,
+        digest: [u8; 32],
+    ) -> Result<Signature, Failure> {
+        let stamp = |value: &[u8]| self.stamp(value);
+        let result = builder.time_stamp_with(&stamp).sign_digest(digest);
+        self.replace_time_stamp_error(result)
+    }
+
+    /// Replaces the `Error::TimeStamp` from `stamp` with the failure it stored.
+    fn replace_time_stamp_error(
+        &self,
+        result: crate::Result<Signature>,
+    ) -> Result<Signature, Failure> {
+        result.map_err(|error| self.failure.take().unwrap_or_else(|| error.into()))
     }
 
     fn stamp(&self, value: &[u8]) -> crate::Result<Vec<u8>> {
@@ -74,10 +92,11 @@ impl CallbackStamper {
     fn call(&self, value: &[u8]) -> Result<Vec<u8>, Failure> {
         let mut token = vec![0u8; ESEAL_MAX_TIME_STAMP_TOKEN_LEN];
         let mut written = 0usize;
-        // SAFETY: the callers of eseal_sign_with_time_stamp and
-        // eseal_sign_with_callback_and_time_stamp promise a callback that reads `len` bytes at
-        // `data`, writes at most `token_capacity` bytes at `token_out` and writes one usize at
-        // `token_len_out`. All three buffers live for the call.
+        // SAFETY: the callers of eseal_sign_with_time_stamp,
+        // eseal_sign_with_callback_and_time_stamp and eseal_signer_set_time_stamp_callback
+        // promise a callback that reads `len` bytes at `data`, writes at most `token_capacity`
+        // bytes at `token_out` and writes one usize at `token_len_out`. All three buffers live
+        // for the call.
         let code = unsafe {
             (self.callback)(
                 self.context,

@@ -1087,6 +1087,147 @@ static void test_external_signer_and_time_stamp(const char *vectors, const char 
     free(authority_root.data);
 }
 
+/* Signs `document` in two chunks with a streaming signer that has `stamping` as its time stamp
+ * callback, after resetting the call count. */
+static eseal_result sign_streaming_with_time_stamp(const eseal_seal *seal,
+                                                   const eseal_private_key *key,
+                                                   const eseal_certificate *cert,
+                                                   const uint8_t *document, size_t len,
+                                                   struct stamping *stamping,
+                                                   eseal_signature **signature_out) {
+    stamping->calls = 0;
+    *signature_out = NULL;
+    eseal_signer *signer = NULL;
+    EXPECT_RESULT(eseal_signer_new(seal, cert, SIGNING_TIME, NULL, &signer), ESEAL_RESULT_OK);
+    size_t half = len / 2;
+    EXPECT_RESULT(eseal_signer_update(signer, document, half), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_update(signer, document + half, len - half), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_set_time_stamp_callback(signer, stamp_callback, stamping),
+                  ESEAL_RESULT_OK);
+    eseal_result result = eseal_signer_finish(signer, key, signature_out);
+    if (result != ESEAL_RESULT_OK) {
+        EXPECT(*signature_out == NULL);
+    }
+    eseal_signer_free(signer);
+    return result;
+}
+
+/* Streaming signing with a time stamp, as for a large PDF transcript. `authority` is the test
+ * time stamp authority and `folder` an empty folder for its files. */
+static void test_streaming_time_stamp(const char *vectors, const char *authority,
+                                      const char *folder) {
+    char authority_folder[4096];
+    char command[16384];
+    snprintf(authority_folder, sizeof authority_folder, "%s/streaming", folder);
+    snprintf(command, sizeof command, "'%s' init '%s'", authority, authority_folder);
+    EXPECT(system(command) == 0);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/root.der", authority_folder);
+    struct buffer authority_root = read_file(path);
+    EXPECT(authority_root.data != NULL);
+
+    struct buffer seal_der = read_vector(vectors, "seals/UserV4.esl");
+    eseal_seal *seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(seal_der.data, seal_der.len, &seal), ESEAL_RESULT_OK);
+    eseal_private_key *key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *cert = load_cert(vectors, "keys/USER.cert.pem");
+    struct stamping stamping = {STAMP_AUTHORITY, authority, authority_folder, 0};
+    const uint8_t document[] = "a transcript signed in chunks, time-stamped by the campus service";
+
+    /* Success: the signature covers the whole document and its time stamp verifies. */
+    eseal_signature *signature = NULL;
+    EXPECT_RESULT(sign_streaming_with_time_stamp(seal, key, cert, document, sizeof document,
+                                                 &stamping, &signature),
+                  ESEAL_RESULT_OK);
+    EXPECT(stamping.calls == 1);
+    struct buffer root = read_vector(vectors, "keys/ROOT.cert.pem");
+    eseal_trust *trust = NULL;
+    EXPECT_RESULT(eseal_trust_new(&trust), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_trust_add_certificates(trust, root.data, root.len), ESEAL_RESULT_OK);
+    if (authority_root.data != NULL) {
+        EXPECT_RESULT(eseal_trust_add_certificates(trust, authority_root.data, authority_root.len),
+                      ESEAL_RESULT_OK);
+    }
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_signature_verify_with_trust(signature, document, sizeof document, trust,
+                                                    &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.time_stamp") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(check_status(report, "signature.data_hash") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(report_valid(report));
+    const char *json = NULL;
+    EXPECT_RESULT(eseal_report_json(report, &json), ESEAL_RESULT_OK);
+    /* With the authority trusted, genTime replaces timeInfo as the signing time. */
+    EXPECT(json != NULL && strstr(json, "2021-06-01T00:05:00") != NULL);
+    eseal_report_free(report);
+    EXPECT_RESULT(eseal_signature_verify_with_trust(signature, document, sizeof document - 1,
+                                                    trust, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.data_hash") == ESEAL_CHECK_STATUS_FAILED);
+    EXPECT(!report_valid(report));
+    eseal_report_free(report);
+    eseal_signature_free(signature);
+
+    /* Time stamp failures output nothing. */
+    stamping.mode = STAMP_FAILS;
+    EXPECT_RESULT(sign_streaming_with_time_stamp(seal, key, cert, document, sizeof document,
+                                                 &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    EXPECT(stamping.calls == 1);
+    EXPECT(strstr(eseal_last_error_message(), "returned 9") != NULL);
+    stamping.mode = STAMP_OVERSIZED;
+    EXPECT_RESULT(sign_streaming_with_time_stamp(seal, key, cert, document, sizeof document,
+                                                 &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    EXPECT(strstr(eseal_last_error_message(), "65537-byte token") != NULL);
+    stamping.mode = STAMP_OTHER_BYTES;
+    EXPECT_RESULT(sign_streaming_with_time_stamp(seal, key, cert, document, sizeof document,
+                                                 &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_INVALID);
+    EXPECT(strstr(eseal_last_error_message(), "messageImprint") != NULL);
+    EXPECT(stamping.calls == 1);
+    stamping.mode = STAMP_GARBAGE;
+    EXPECT_RESULT(sign_streaming_with_time_stamp(seal, key, cert, document, sizeof document,
+                                                 &stamping, &signature),
+                  ESEAL_RESULT_TIME_STAMP_INVALID);
+
+    /* A V1 seal has no timeStamp field: rejected before the callback is called. */
+    struct buffer v1_der = read_vector(vectors, "seals/UserV1.esl");
+    eseal_seal *v1_seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(v1_der.data, v1_der.len, &v1_seal), ESEAL_RESULT_OK);
+    stamping.mode = STAMP_AUTHORITY;
+    EXPECT_RESULT(sign_streaming_with_time_stamp(v1_seal, key, cert, document, sizeof document,
+                                                 &stamping, &signature),
+                  ESEAL_RESULT_ENCODE_FAILED);
+    EXPECT(stamping.calls == 0);
+    eseal_seal_free(v1_seal);
+    free(v1_der.data);
+
+    /* NULL signer or callback, and a call after finish. */
+    stamping.calls = 0;
+    EXPECT_RESULT(eseal_signer_set_time_stamp_callback(NULL, stamp_callback, &stamping),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    eseal_signer *signer = NULL;
+    EXPECT_RESULT(eseal_signer_new(seal, cert, SIGNING_TIME, NULL, &signer), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_set_time_stamp_callback(signer, NULL, &stamping),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_signer_update(signer, document, sizeof document), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_finish(signer, key, &signature), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_signer_set_time_stamp_callback(signer, stamp_callback, &stamping),
+                  ESEAL_RESULT_INVALID_ARGUMENT);
+    EXPECT(stamping.calls == 0);
+    eseal_signature_free(signature);
+    eseal_signer_free(signer);
+
+    eseal_trust_free(trust);
+    eseal_certificate_free(cert);
+    eseal_private_key_free(key);
+    eseal_seal_free(seal);
+    free(root.data);
+    free(seal_der.data);
+    free(authority_root.data);
+}
+
 static int run_rounds(const char *vectors, long rounds) {
     eseal_private_key *maker_key = load_key(vectors, "keys/SealBuilder.key.pem");
     eseal_certificate *maker_cert = load_cert(vectors, "keys/SealBuilder.cert.pem");
@@ -1136,6 +1277,7 @@ int main(int argc, char **argv) {
     test_trust_and_external_signers(argv[1]);
     test_protected_keys_and_time_stamps(argv[1], argv[3], argv[4], argv[5]);
     test_external_signer_and_time_stamp(argv[1], argv[4], argv[5]);
+    test_streaming_time_stamp(argv[1], argv[4], argv[5]);
     if (failures == 0) {
         printf("C ABI tests passed\n");
         return 0;

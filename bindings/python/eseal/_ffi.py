@@ -144,6 +144,7 @@ eseal_result eseal_sign(const eseal_seal *seal, const eseal_private_key *key, co
 eseal_result eseal_sign_digest(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *digest, eseal_signature **signature_out);
 eseal_result eseal_signer_new(const eseal_seal *seal, const eseal_certificate *cert, int64_t unix_time, const char *property_info, eseal_signer **signer_out);
 eseal_result eseal_signer_update(eseal_signer *signer, const uint8_t *data, size_t len);
+eseal_result eseal_signer_set_time_stamp_callback(eseal_signer *signer, eseal_time_stamp_callback callback, void *context);
 eseal_result eseal_signer_finish(eseal_signer *signer, const eseal_private_key *key, eseal_signature **signature_out);
 void eseal_signer_free(eseal_signer *signer);
 const char *eseal_last_error_message(void);

@@ -414,16 +414,34 @@ class Signer(Handle):
         cert: Certificate,
         time: _dt.datetime | None = None,
         property_info: str | None = None,
+        time_stamper: TimeStamper | None = None,
     ) -> None:
-        """Start a signature. The arguments mean what they mean for sign()."""
+        """Start a signature. The arguments mean what they mean for sign().
+
+        With a `time_stamper`, finish() adds a time stamp token from it, with the checks and
+        errors of sign_with_time_stamp(). It is called once, from finish().
+        """
         super().__init__()
         seal_ptr = handle_pointer(seal, Seal, "seal")
         cert_ptr = handle_pointer(cert, Certificate, "cert")
+        if time_stamper is not None and not callable(time_stamper):
+            raise TypeError(f"time_stamper must be callable, not {type(time_stamper).__name__}")
         seconds = unix_seconds_or_now(time, "time")
         info = optional_c_text(property_info, "property_info")
         signer_out = ffi.new("eseal_signer **")
         check(lib.eseal_signer_new(seal_ptr, cert_ptr, seconds, info, signer_out))
         self._adopt(signer_out[0])
+
+        # The cffi callback must stay alive until finish() returns, so the signer keeps it.
+        self._failures: list[tuple[str, BaseException]] = []
+        self._time_stamp_callback = None
+        if time_stamper is not None:
+            self._time_stamp_callback = wrap_time_stamper(time_stamper, self._failures)
+            check(
+                lib.eseal_signer_set_time_stamp_callback(
+                    self._pointer(), self._time_stamp_callback, ffi.NULL
+                )
+            )
 
     def update(self, data: BytesLike) -> None:
         """Add the next chunk of the data to sign."""
@@ -433,9 +451,11 @@ class Signer(Handle):
     def finish(self, key: PrivateKey) -> Signature:
         """Sign everything added with the signer's key and return the signature.
 
-        Raises SigningError as sign() does.
+        Raises SigningError as sign() does, and with a time stamper the errors of
+        sign_with_time_stamp(): TimeStampError (codes 509, 510) or, for a V1 seal, EncodeError.
         """
         key_ptr = handle_pointer(key, PrivateKey, "key")
         signature_out = ffi.new("eseal_signature **")
-        check(lib.eseal_signer_finish(self._pointer(), key_ptr, signature_out))
+        code = lib.eseal_signer_finish(self._pointer(), key_ptr, signature_out)
+        check_callback_result(code, self._failures)
         return Signature._from_pointer(signature_out[0])

@@ -308,3 +308,91 @@ def test_signer_stamper_interrupt_raised_as_is(vectors: Path) -> None:
 
     with read_key(vectors, "USER.key.pem") as key, pytest.raises(KeyboardInterrupt):
         sign_with_device(vectors, key.sign_digest, interrupted)
+
+
+def sign_streamed(
+    vectors: Path, stamper: eseal.TimeStamper, seal: str = "UserV4.esl"
+) -> eseal.Signature:
+    """Sign DOCUMENT in two chunks with a streaming signer that has `stamper`."""
+    sealed = read_seal(vectors, seal)
+    key = read_key(vectors, "USER.key.pem")
+    cert = read_cert(vectors, "USER.cert.pem")
+    with sealed, key, cert:
+        with eseal.Signer(sealed, cert, SIGNING_TIME, time_stamper=stamper) as signer:
+            signer.update(DOCUMENT[:7])
+            signer.update(DOCUMENT[7:])
+            return signer.finish(key)
+
+
+def test_streamed_time_stamp_verifies(vectors: Path, tsa: Path) -> None:
+    values: list[bytes] = []
+    stamp = stamper_for(tsa)
+
+    def recording(value: bytes) -> bytes:
+        values.append(value)
+        return stamp(value)
+
+    with sign_streamed(vectors, recording) as signature, policy(vectors, tsa / "root.der") as trust:
+        assert len(values) == 1
+        report = signature.verify(DOCUMENT, trust=trust)
+        assert report.check("signature.time_stamp").status == eseal.CheckStatus.PASSED
+        signing_time = report.as_dict()["signatures"][0]["signing_time"]
+        assert signing_time.startswith("2021-06-01T00:05:00"), signing_time
+        assert report.valid, report
+        assert not signature.verify(DOCUMENT[:-1], trust=trust).valid
+
+
+def test_streamed_untrusted_authority(vectors: Path, tsa: Path) -> None:
+    with sign_streamed(vectors, stamper_for(tsa)) as signature, policy(vectors) as trust:
+        report = signature.verify(DOCUMENT, trust=trust)
+        assert report.check("signature.time_stamp").status == eseal.CheckStatus.FAILED
+        assert not report.valid
+
+
+def test_streamed_token_over_other_bytes(vectors: Path, tsa: Path) -> None:
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_streamed(vectors, stamper_for(tsa, covered=b"other bytes"))
+    assert raised.value.code == eseal.Result.TIME_STAMP_INVALID
+    assert "messageImprint" in str(raised.value)
+
+
+def test_streamed_garbage_token(vectors: Path) -> None:
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_streamed(vectors, lambda value: b"\x30\x03\x02\x01\x01")
+    assert raised.value.code == eseal.Result.TIME_STAMP_INVALID
+
+
+def test_streamed_stamper_exception(vectors: Path) -> None:
+    def failing(value: bytes) -> bytes:
+        raise ConnectionError("time stamp server unreachable")
+
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_streamed(vectors, failing)
+    assert raised.value.code == eseal.Result.TIME_STAMP_FAILED
+    assert isinstance(raised.value.__cause__, ConnectionError)
+    assert "unreachable" in str(raised.value)
+
+
+def test_streamed_token_too_long(vectors: Path) -> None:
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_streamed(vectors, lambda value: bytes(70_000))
+    assert raised.value.code == eseal.Result.TIME_STAMP_FAILED
+    assert isinstance(raised.value.__cause__, ValueError)
+
+
+def test_streamed_v1_seal(vectors: Path) -> None:
+    calls: list[bytes] = []
+
+    def stamper(value: bytes) -> bytes:
+        calls.append(value)
+        return b""
+
+    with pytest.raises(eseal.EncodeError) as raised:
+        sign_streamed(vectors, stamper, seal="UserV1.esl")
+    assert raised.value.code == eseal.Result.ENCODE_FAILED
+    assert calls == []
+
+
+def test_streamed_stamper_must_be_callable(vectors: Path) -> None:
+    with pytest.raises(TypeError, match="time_stamper must be callable"):
+        sign_streamed(vectors, b"not callable")  # type: ignore[arg-type]

@@ -207,6 +207,9 @@ interface EsealNative extends Library {
 
     int eseal_signer_update(Pointer signer, Pointer data, SizeT len);
 
+    int eseal_signer_set_time_stamp_callback(
+            Pointer signer, TimeStampCallback callback, Pointer context);
+
     int eseal_signer_finish(Pointer signer, Pointer key, PointerByReference signatureOut);
 
     void eseal_signer_free(Pointer signer);

@@ -49,6 +49,9 @@ public final class Signer extends NativeHandle {
 
     private boolean finished;
 
+    /** The time stamp callback given to the C signer, kept reachable until {@link #finish}. */
+    private StamperCallback stamperCallback;
+
     /**
      * Starts a signature over data given later with {@code update}.
      *
@@ -58,6 +61,35 @@ public final class Signer extends NativeHandle {
      */
     public Signer(Seal seal, Certificate cert, Instant time, String propertyInfo) {
         super(create(seal, cert, time, propertyInfo), "Signer", EsealNative::eseal_signer_free);
+    }
+
+    /**
+     * Starts a signature over data given later with {@code update}, to which {@link #finish}
+     * adds a time stamp token from {@code stamper}, with the checks and exceptions of
+     * {@link #signWithTimeStamp}. The stamper is called once, from {@code finish}.
+     *
+     * @param time the signing time (timeInfo), truncated to whole seconds; null means now
+     * @param propertyInfo the propertyInfo text; null means empty
+     * @throws IllegalArgumentException when {@code time} is before 1970
+     * @throws NullPointerException when {@code stamper} is null
+     */
+    public Signer(
+            Seal seal, Certificate cert, Instant time, String propertyInfo, TimeStamper stamper) {
+        super(create(seal, cert, time, propertyInfo, stamper), "Signer",
+                EsealNative::eseal_signer_free);
+        StamperCallback callback = new StamperCallback(stamper);
+        try (Lease signer = exclusiveLease()) {
+            check(lib().eseal_signer_set_time_stamp_callback(signer.pointer(), callback, null),
+                    "eseal_signer_set_time_stamp_callback");
+        }
+        stamperCallback = callback;
+    }
+
+    /** Checks {@code stamper} before the native signer exists, so that no signer leaks. */
+    private static Pointer create(
+            Seal seal, Certificate cert, Instant time, String propertyInfo, TimeStamper stamper) {
+        Objects.requireNonNull(stamper, "stamper must not be null");
+        return create(seal, cert, time, propertyInfo);
     }
 
     private static Pointer create(
@@ -438,6 +470,9 @@ public final class Signer extends NativeHandle {
      * also when signing is refused.
      *
      * @throws IllegalStateException when the signer has already finished
+     * @throws EsealException with the codes of {@link #sign}, and for a signer with a time
+     *     stamper also with those of {@link #signWithTimeStamp}
+     * @throws Error an {@link Error} thrown by the stamper, after the native call has returned
      */
     public Signature finish(PrivateKey key) {
         Objects.requireNonNull(key, "key must not be null");
@@ -446,8 +481,9 @@ public final class Signer extends NativeHandle {
             requireNotFinished();
             // The C signer is spent by this call even when it fails.
             finished = true;
-            check(lib().eseal_signer_finish(signer.pointer(), keyLease.pointer(), out),
-                    "eseal_signer_finish");
+            int code = lib().eseal_signer_finish(signer.pointer(), keyLease.pointer(), out);
+            Throwable stamperFailure = stamperCallback == null ? null : stamperCallback.failure;
+            throwFailure(code, "eseal_signer_finish", "time stamper", stamperFailure);
         }
         return new Signature(out);
     }

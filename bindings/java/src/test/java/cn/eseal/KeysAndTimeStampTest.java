@@ -102,6 +102,19 @@ class KeysAndTimeStampTest {
         }
     }
 
+    /** Signs DOCUMENT in two chunks with a streaming signer that has {@code stamper}. */
+    private static Signature signStreamed(String sealName, TimeStamper stamper)
+            throws IOException {
+        try (Seal seal = vectorSeal(sealName);
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert();
+                Signer signer = new Signer(seal, cert, TestFiles.SIGNING_TIME, null, stamper)) {
+            signer.update(DOCUMENT, 0, 7);
+            signer.update(DOCUMENT, 7, DOCUMENT.length - 7);
+            return signer.finish(key);
+        }
+    }
+
     private static final String DEVICE_PROPERTY_INFO = "/Doc_0/Signs/Sign_0/Signature.xml";
     private static final String DEVICE_FUNCTION = "eseal_sign_with_callback_and_time_stamp";
 
@@ -268,6 +281,74 @@ class KeysAndTimeStampTest {
         EsealException error = assertThrows(EsealException.class,
                 () -> signStamped("UserV1.esl", KeysAndTimeStampTest::stamp));
         assertEquals(EsealException.ENCODE_FAILED, error.code());
+    }
+
+    @Test
+    void streamedTimeStampVerifies() throws IOException {
+        List<byte[]> values = new ArrayList<>();
+        TimeStamper recording = value -> {
+            values.add(value);
+            return stamp(value);
+        };
+        try (Signature signature = signStreamed("UserV4.esl", recording);
+                TrustPolicy trusted = policy(true);
+                TrustPolicy untrusted = policy(false)) {
+            assertEquals(1, values.size());
+            VerificationReport report = signature.verify(DOCUMENT, trusted);
+            assertEquals(CheckStatus.PASSED, report.findCheck("signature.time_stamp").status());
+            assertTrue(Pattern.compile("\"signing_time\":\\s*\"2021-06-01T00:05:00")
+                    .matcher(report.json()).find(), report.json());
+            assertTrue(report.isValid(), report.json());
+
+            byte[] shorter = Arrays.copyOf(DOCUMENT, DOCUMENT.length - 1);
+            assertFalse(signature.verify(shorter, trusted).isValid());
+            VerificationReport other = signature.verify(DOCUMENT, untrusted);
+            assertEquals(CheckStatus.FAILED, other.findCheck("signature.time_stamp").status());
+            assertFalse(other.isValid());
+        }
+    }
+
+    @Test
+    void streamedTimeStampFailures() {
+        EsealException otherBytes = assertThrows(EsealException.class,
+                () -> signStreamed("UserV4.esl", value -> stamp("other bytes".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII))));
+        assertEquals(EsealException.TIME_STAMP_INVALID, otherBytes.code());
+        assertTrue(otherBytes.detail().contains("messageImprint"), otherBytes.detail());
+
+        EsealException garbage = assertThrows(EsealException.class,
+                () -> signStreamed("UserV4.esl", value -> new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}));
+        assertEquals(EsealException.TIME_STAMP_INVALID, garbage.code());
+
+        UncheckedIOException thrown = new UncheckedIOException(new IOException("unreachable"));
+        EsealException failing = assertThrows(EsealException.class,
+                () -> signStreamed("UserV4.esl", value -> {
+                    throw thrown;
+                }));
+        assertEquals(EsealException.TIME_STAMP_FAILED, failing.code());
+        assertEquals(thrown, failing.getCause());
+
+        EsealException tooLong = assertThrows(EsealException.class,
+                () -> signStreamed("UserV4.esl",
+                        value -> new byte[Signer.MAX_TIME_STAMP_TOKEN_LENGTH + 1]));
+        assertEquals(EsealException.TIME_STAMP_FAILED, tooLong.code());
+    }
+
+    @Test
+    void streamedTimeStampV1Seal() {
+        List<byte[]> values = new ArrayList<>();
+        EsealException error = assertThrows(EsealException.class,
+                () -> signStreamed("UserV1.esl", value -> {
+                    values.add(value);
+                    return stamp(value);
+                }));
+        assertEquals(EsealException.ENCODE_FAILED, error.code());
+        assertEquals(0, values.size());
+    }
+
+    @Test
+    void streamedNullStamperRejected() {
+        assertThrows(NullPointerException.class, () -> signStreamed("UserV4.esl", null));
     }
 
     @Test
