@@ -15,7 +15,10 @@ mod xml;
 
 pub use package::Limits;
 pub use report::{OfdReport, OfdSignatureReport};
-pub use sign::{OfdSignOptions, OfdSignOutcome, StampPlacement, sign_ofd, write_output_file};
+pub use sign::{
+    OfdSignOptions, OfdSignOutcome, StampPlacement, sign_ofd, sign_ofd_with_time_stamp,
+    write_output_file,
+};
 pub use verify::verify_ofd;
 pub use xml::{Provider, StampAnnot};
 

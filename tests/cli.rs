@@ -602,30 +602,63 @@ fn sign_with_time_stamp_command() {
         assert!(!out.exists(), "{command}: {} was written", out.display());
     }
 
-    // OFD signing takes no time stamp yet, and says so.
-    let out = dir.join("stamped.ofd");
-    let ofd = eseal(&[
-        "sign",
-        &vector("ofd/ofdrw-hello.ofd"),
-        "--seal",
-        &vector("seals/UserV4.esl"),
-        "--key",
-        &vector("keys/USER.key.pem"),
-        "--cert",
-        &vector("keys/USER.cert.pem"),
-        "--page",
-        "1",
-        "--at",
-        "100,150",
-        "--time-stamp-command",
-        &stamp,
-        "--out",
-        out.to_str().unwrap(),
+    // OFD signing takes the same option; a failing service writes no document.
+    let sign_ofd = |command: &str, out: &Path| {
+        eseal(&[
+            "sign",
+            &vector("ofd/ofdrw-hello.ofd"),
+            "--seal",
+            &vector("seals/UserV4.esl"),
+            "--key",
+            &vector("keys/USER.key.pem"),
+            "--cert",
+            &vector("keys/USER.cert.pem"),
+            "--page",
+            "1",
+            "--at",
+            "100,150",
+            "--time",
+            "2021-06-01",
+            "--time-stamp-command",
+            command,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let stamped_ofd = dir.join("stamped.ofd");
+    let output = sign_ofd(&stamp, &stamped_ofd);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let trusted = eseal(&[
+        "verify",
+        stamped_ofd.to_str().unwrap(),
+        "--trust",
+        tsa_dir.join("root.der").to_str().unwrap(),
+        "--json",
     ]);
-    let stderr = String::from_utf8_lossy(&ofd.stderr);
-    assert_eq!(ofd.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("not supported for OFD"), "{stderr}");
-    assert!(!out.exists());
+    let report = json(&trusted);
+    let signatures = report["signatures"].as_array().unwrap();
+    let stamped =
+        signatures
+            .iter()
+            .find(|entry| {
+                entry["checks"].as_array().unwrap().iter().any(|check| {
+                    check["name"] == "signature.time_stamp" && check["status"] == "passed"
+                })
+            })
+            .unwrap_or_else(|| panic!("no signature with a passed time stamp: {report}"));
+    assert_eq!(stamped["signing_time"], "2021-06-01T00:05:00Z", "{stamped}");
+
+    let failed_ofd = dir.join("failed.ofd");
+    let output = sign_ofd(&format!("{stamp}; exit 3"), &failed_ofd);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("exited with code 3"), "{stderr}");
+    assert!(!failed_ofd.exists());
 }
 
 /// Returns the status of the check `name` of the first signature in a `--json` report.

@@ -253,3 +253,74 @@ fn v1_time_stamp_rejected_before_signing() {
     assert_eq!(signer.calls.get(), 1);
     assert!(signature.time_stamp.is_none());
 }
+
+#[test]
+fn ofd_signature_carries_time_stamp() {
+    use eseal::ofd::{
+        Limits, OfdSignOptions, StampPlacement, sign_ofd_with_time_stamp, verify_ofd,
+    };
+    use std::io::Cursor;
+
+    let tsa = authority();
+    let seal = Seal::from_der(&common::read("seals/UserV4.esl")).unwrap();
+    let key = PrivateKey::from_pem(&common::read("keys/USER.key.pem")).unwrap();
+    let cert = Certificate::from_pem(&common::read("keys/USER.cert.pem")).unwrap();
+    let document = common::read("ofd/ofdrw-hello.ofd");
+    let options = OfdSignOptions {
+        time: Some(t("2021-06-01")),
+        placements: vec![StampPlacement {
+            page: 1,
+            boundary: [100.0, 150.0, 40.0, 40.0],
+            clip: None,
+        }],
+        ..OfdSignOptions::default()
+    };
+    let sign = |stamper: &dyn Fn(&[u8]) -> eseal::Result<Vec<u8>>| {
+        let mut output = Cursor::new(Vec::new());
+        let result = sign_ofd_with_time_stamp(
+            Cursor::new(&document),
+            &mut output,
+            &seal,
+            &key,
+            &cert,
+            &options,
+            stamper,
+        );
+        (result, output.into_inner())
+    };
+
+    let stamper = |value: &[u8]| {
+        TimeStampAuthority::new(&tsa.cert, &tsa.key).stamp(value, t("2021-06-01T00:05:00Z"), 9)
+    };
+    let (result, signed) = sign(&stamper);
+    let outcome = result.unwrap();
+    let report = verify_ofd(
+        Cursor::new(&signed),
+        &trust_with(&[&tsa.root]),
+        Limits::default(),
+    )
+    .unwrap();
+    let new = report
+        .signatures
+        .iter()
+        .find(|entry| entry.id == outcome.id)
+        .expect("the new signature is reported");
+    let signature = new.signature.as_ref().expect("its SES_Signature is read");
+    assert_eq!(
+        signature.check("signature.time_stamp").unwrap().status,
+        CheckStatus::Passed
+    );
+    assert_eq!(signature.signing_time, t("2021-06-01T00:05:00Z"));
+
+    // A token over other bytes fails signing, and nothing is written.
+    let token = TimeStampAuthority::new(&tsa.cert, &tsa.key)
+        .stamp(b"other bytes", t("2021-06-01"), 1)
+        .unwrap();
+    let wrong = |_: &[u8]| Ok(token.clone());
+    let (result, written) = sign(&wrong);
+    assert!(
+        matches!(result, Err(eseal::Error::TimeStamp(_))),
+        "{result:?}"
+    );
+    assert!(written.is_empty());
+}

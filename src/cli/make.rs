@@ -117,7 +117,7 @@ pub struct SignArgs {
     /// The propertyInfo text (for OFD, the path of Signature.xml).
     #[arg(long, default_value = "")]
     property_info: String,
-    /// Add a GB/T 20520 time stamp from a time stamp service (--data only). eseal runs CMD with
+    /// Add a GB/T 20520 time stamp from a time stamp service. eseal runs CMD with
     /// `sh -c` and writes the DER signature value to its standard input. CMD writes a DER
     /// TimeStampToken over that value to its standard output, which eseal checks before it
     /// writes the signature.
@@ -311,14 +311,6 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
             )
             .to_owned());
         }
-        // NOTE: OFD signing has no time stamp support yet, in the library either.
-        if args.time_stamp_command.is_some() {
-            return Err(t(
-                "--time-stamp-command is not supported for OFD documents yet",
-                "OFD 文档暂不支持 --time-stamp-command",
-            )
-            .to_owned());
-        }
         let seal_bytes = read_file(&args.seal)?;
         let seal =
             Seal::from_der(&seal_bytes).map_err(|e| format!("{}: {e}", args.seal.display()))?;
@@ -381,14 +373,16 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
             std::fs::File::open(document).map_err(|e| format!("{}: {e}", document.display()))?;
         let mut outcome = None;
         eseal::ofd::write_output_file(document, &out, |writer| {
-            outcome = Some(eseal::ofd::sign_ofd(
-                std::io::BufReader::new(input),
-                writer,
-                &seal,
-                &key,
-                &cert,
-                &options,
-            )?);
+            let input = std::io::BufReader::new(input);
+            outcome = Some(match args.time_stamp_command.as_deref() {
+                Some(command) => {
+                    let stamper = |value: &[u8]| super::time_stamp::run(command, value);
+                    eseal::ofd::sign_ofd_with_time_stamp(
+                        input, writer, &seal, &key, &cert, &options, &stamper,
+                    )?
+                }
+                None => eseal::ofd::sign_ofd(input, writer, &seal, &key, &cert, &options)?,
+            });
             Ok(())
         })
         .map_err(|e| match e {

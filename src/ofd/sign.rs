@@ -22,7 +22,7 @@ use crate::cert::Certificate;
 use crate::crypto::{PrivateKey, sm3};
 use crate::error::Error;
 use crate::seal::Seal;
-use crate::sign::SignatureBuilder;
+use crate::sign::{SignatureBuilder, TimeStamper};
 use crate::time::Time;
 
 const OFD_NAMESPACE: &str = "http://www.ofdspec.org/2016";
@@ -127,6 +127,33 @@ pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(
     cert: &Certificate,
     options: &OfdSignOptions,
 ) -> Result<OfdSignOutcome, Error> {
+    sign_ofd_inner(input, output, seal, key, cert, options, None)
+}
+
+/// Signs like [`sign_ofd`] and adds a time stamp from `stamper` (the application's time stamp
+/// service) to the new SES_Signature, as [`SignatureBuilder::time_stamp_with`] does. The token
+/// is checked to cover the signature value before anything is written.
+pub fn sign_ofd_with_time_stamp<R: Read + Seek, W: Write + Seek>(
+    input: R,
+    output: W,
+    seal: &Seal,
+    key: &PrivateKey,
+    cert: &Certificate,
+    options: &OfdSignOptions,
+    stamper: &TimeStamper<'_>,
+) -> Result<OfdSignOutcome, Error> {
+    sign_ofd_inner(input, output, seal, key, cert, options, Some(stamper))
+}
+
+fn sign_ofd_inner<R: Read + Seek, W: Write + Seek>(
+    input: R,
+    output: W,
+    seal: &Seal,
+    key: &PrivateKey,
+    cert: &Certificate,
+    options: &OfdSignOptions,
+    stamper: Option<&TimeStamper<'_>>,
+) -> Result<OfdSignOutcome, Error> {
     if options.placements.is_empty() {
         return Err(Error::Encode {
             field: "StampAnnot",
@@ -214,10 +241,13 @@ pub fn sign_ofd<R: Read + Seek, W: Write + Seek>(
         seal_path: &seal_path,
         value_path: &value_path,
     });
-    let signature = SignatureBuilder::new(seal, key, cert)
+    let mut builder = SignatureBuilder::new(seal, key, cert)
         .time(time)
-        .property_info(format!("/{signature_path}"))
-        .sign(&signature_xml)?;
+        .property_info(format!("/{signature_path}"));
+    if let Some(stamper) = stamper {
+        builder = builder.time_stamp_with(stamper);
+    }
+    let signature = builder.sign(&signature_xml)?;
     let new_entries = [
         (seal_path, seal.as_der().to_vec()),
         (signature_path.clone(), signature_xml),
