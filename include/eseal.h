@@ -533,6 +533,25 @@ eseal_result eseal_ofd_verify_file(const char *path, eseal_report **report_out);
 eseal_result eseal_ofd_sign(const uint8_t *data, size_t len, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list, eseal_buffer **signed_out);
 
 /**
+ * Signs an OFD document held in memory as `eseal_ofd_sign` does and adds a time stamp from
+ * `callback` to the new signature (SES_Signature.timeStamp), checked as
+ * `eseal_sign_with_time_stamp` checks it. The callback gets the DER signature value of the
+ * new signature.
+ *
+ * A callback failure gives `ESEAL_RESULT_TIME_STAMP_FAILED`, a token that fails the checks
+ * `ESEAL_RESULT_TIME_STAMP_INVALID`, a V1 seal `ESEAL_RESULT_ENCODE_FAILED` (V1 signatures
+ * have no timeStamp field) and a NULL callback `ESEAL_RESULT_NULL_ARGUMENT`. Nothing is output
+ * on failure. The callback is called at most once, on this thread.
+ *
+ * # Safety
+ *
+ * As for `eseal_ofd_sign`. `callback` must be a valid function that may be called from this
+ * thread with `context`. It reads `len` bytes at its `data` argument, writes at most
+ * `token_capacity` bytes at `token_out` and writes one `size_t` at `token_len_out`.
+ */
+eseal_result eseal_ofd_sign_with_time_stamp(const uint8_t *data, size_t len, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list, eseal_time_stamp_callback callback, void *context, eseal_buffer **signed_out);
+
+/**
  * Adds a seal signature to the OFD document at `input_path` and writes the signed document to
  * `output_path`, which must not be the input file under any name. The output is written to a
  * temporary file beside it and renamed into place only on success, so a failure leaves an
@@ -544,6 +563,18 @@ eseal_result eseal_ofd_sign(const uint8_t *data, size_t len, const eseal_seal *s
  * for `eseal_ofd_sign`.
  */
 eseal_result eseal_ofd_sign_file(const char *input_path, const char *output_path, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list);
+
+/**
+ * Signs the OFD document at `input_path` into `output_path` as `eseal_ofd_sign_file` does and
+ * adds a time stamp from `callback` as `eseal_ofd_sign_with_time_stamp` does, with the same
+ * result codes. On failure nothing is written: an existing file at `output_path` is left
+ * untouched and no temporary file remains.
+ *
+ * # Safety
+ *
+ * As for `eseal_ofd_sign_file`, and `callback` as for `eseal_ofd_sign_with_time_stamp`.
+ */
+eseal_result eseal_ofd_sign_file_with_time_stamp(const char *input_path, const char *output_path, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list, eseal_time_stamp_callback callback, void *context);
 
 /**
  * Tells whether the report is valid: every performed check passed.

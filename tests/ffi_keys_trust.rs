@@ -1184,3 +1184,300 @@ fn new_result_messages() {
         assert!(text.contains(expected), "{code}: {text}");
     }
 }
+
+/// The place of the seal in the OFD signing tests: page 1, 40 mm square.
+const OFD_STAMP: eseal_stamp = eseal_stamp {
+    page: 1,
+    x: 100.0,
+    y: 150.0,
+    width: 40.0,
+    height: 40.0,
+    clipped: false,
+    clip_x: 0.0,
+    clip_y: 0.0,
+    clip_width: 0.0,
+    clip_height: 0.0,
+};
+
+/// Where an OFD signing test writes: `input` (a copy of ofdrw-hello.ofd) and `output` in a new
+/// folder of its own, removed on drop.
+struct OfdFiles {
+    folder: std::path::PathBuf,
+    input: std::ffi::CString,
+    output: std::ffi::CString,
+    output_path: std::path::PathBuf,
+}
+
+impl OfdFiles {
+    fn new(name: &str) -> Self {
+        let folder = std::env::temp_dir().join(format!("eseal-ffi-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        let input_path = folder.join("input.ofd");
+        std::fs::write(&input_path, common::read("ofd/ofdrw-hello.ofd")).unwrap();
+        let output_path = folder.join("signed.ofd");
+        let c_path = |path: &std::path::Path| {
+            std::ffi::CString::new(path.to_str().unwrap().to_owned()).unwrap()
+        };
+        Self {
+            input: c_path(&input_path),
+            output: c_path(&output_path),
+            output_path,
+            folder,
+        }
+    }
+
+    /// Names of the files in the folder, sorted.
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for OfdFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+/// Signs ofdrw-hello.ofd in memory with `eseal_ofd_sign_with_time_stamp` and `callback`.
+fn ofd_sign_with_time_stamp(
+    seal_name: &str,
+    stamping: &mut Stamping,
+    callback: eseal_time_stamp_callback,
+) -> Result<Vec<u8>, eseal_result> {
+    let document = common::read("ofd/ofdrw-hello.ofd");
+    let seal = seal(seal_name);
+    let key = key_with_password(&common::read("keys/USER.key.pem"), b"").unwrap();
+    let cert = certificate(&common::read("keys/USER.cert.pem"));
+
+    let mut signed = ptr::null_mut();
+    // SAFETY: live handles, buffers that live for the call, a callback that keeps its
+    // contract and a context that outlives the call.
+    let result = unsafe {
+        eseal_ofd_sign_with_time_stamp(
+            document.as_ptr(),
+            document.len(),
+            seal,
+            key,
+            cert,
+            SIGNING_TIME,
+            &OFD_STAMP,
+            1,
+            false,
+            callback,
+            (stamping as *mut Stamping).cast(),
+            &mut signed,
+        )
+    };
+    // SAFETY: each handle is freed once.
+    unsafe {
+        eseal_seal_free(seal);
+        eseal_private_key_free(key);
+        eseal_certificate_free(cert);
+    }
+    if result != eseal_result::Ok {
+        assert!(signed.is_null(), "a buffer was output on failure");
+        return Err(result);
+    }
+
+    let (mut data, mut len) = (ptr::null(), 0usize);
+    // SAFETY: a live buffer, freed once after its bytes are copied.
+    unsafe {
+        assert_eq!(
+            eseal_buffer_data(signed, &mut data, &mut len),
+            eseal_result::Ok
+        );
+        let bytes = std::slice::from_raw_parts(data, len).to_vec();
+        eseal_buffer_free(signed);
+        Ok(bytes)
+    }
+}
+
+/// Signs `files.input` into `files.output` with `eseal_ofd_sign_file_with_time_stamp`.
+fn ofd_sign_file_with_time_stamp(
+    files: &OfdFiles,
+    seal_name: &str,
+    stamping: &mut Stamping,
+    callback: eseal_time_stamp_callback,
+) -> eseal_result {
+    let seal = seal(seal_name);
+    let key = key_with_password(&common::read("keys/USER.key.pem"), b"").unwrap();
+    let cert = certificate(&common::read("keys/USER.cert.pem"));
+    // SAFETY: live handles, NUL-terminated paths, a callback that keeps its contract and a
+    // context that outlives the call.
+    let result = unsafe {
+        eseal_ofd_sign_file_with_time_stamp(
+            files.input.as_ptr(),
+            files.output.as_ptr(),
+            seal,
+            key,
+            cert,
+            SIGNING_TIME,
+            &OFD_STAMP,
+            1,
+            false,
+            callback,
+            (stamping as *mut Stamping).cast(),
+        )
+    };
+    // SAFETY: each handle is freed once.
+    unsafe {
+        eseal_seal_free(seal);
+        eseal_private_key_free(key);
+        eseal_certificate_free(cert);
+    }
+    result
+}
+
+/// Verifies a signed copy of ofdrw-hello.ofd and returns the status of the time stamp check of
+/// the signature that signing added, with and without the authority's root trusted.
+fn ofd_new_time_stamp_status(
+    signed: &[u8],
+    stamping: &Stamping,
+) -> (CheckStatus, Option<CheckStatus>) {
+    use eseal::ofd::{Limits, verify_ofd};
+    use std::io::Cursor;
+
+    let original = verify_ofd(
+        Cursor::new(common::read("ofd/ofdrw-hello.ofd")),
+        &VerifyOptions::default(),
+        Limits::default(),
+    )
+    .unwrap();
+    let status = |options: &VerifyOptions| {
+        let report = verify_ofd(Cursor::new(signed), options, Limits::default()).unwrap();
+        assert_eq!(report.signatures.len(), original.signatures.len() + 1);
+        let new = report
+            .signatures
+            .iter()
+            .find(|entry| original.signatures.iter().all(|old| old.id != entry.id))
+            .expect("the new signature is reported");
+        let signature = new.signature.as_ref().expect("its SES_Signature is read");
+        let status = signature.check("signature.time_stamp").map(|c| c.status);
+        (status, signature.signing_time)
+    };
+    let (trusted, signing_time) = status(&options_with_roots(&[&stamping.root]));
+    assert_eq!(
+        signing_time,
+        common::time("2021-06-01T00:05:00Z"),
+        "with the authority trusted, the signing time is the token's genTime"
+    );
+    let trusted = trusted.expect("the time stamp is checked with the authority trusted");
+    (trusted, status(&options_with_roots(&[])).0)
+}
+
+#[test]
+fn ofd_time_stamp_verifies() {
+    let mut stamping = Stamping::new(Mode::Valid);
+    let signed = ofd_sign_with_time_stamp("UserV4.esl", &mut stamping, Some(stamp_callback))
+        .expect("signing in memory succeeds");
+    assert_eq!(stamping.calls, 1);
+    let (trusted, untrusted) = ofd_new_time_stamp_status(&signed, &stamping);
+    assert_eq!(trusted, CheckStatus::Passed);
+    assert_ne!(untrusted, Some(CheckStatus::Passed));
+}
+
+#[test]
+fn ofd_file_time_stamp_verifies() {
+    let files = OfdFiles::new("ofd-file-time-stamp");
+    let mut stamping = Stamping::new(Mode::Valid);
+    let result =
+        ofd_sign_file_with_time_stamp(&files, "UserV4.esl", &mut stamping, Some(stamp_callback));
+    assert_eq!(result, eseal_result::Ok, "{}", last_error());
+    assert_eq!(stamping.calls, 1);
+    assert_eq!(files.names(), ["input.ofd", "signed.ofd"]);
+    let signed = std::fs::read(&files.output_path).unwrap();
+    let (trusted, _) = ofd_new_time_stamp_status(&signed, &stamping);
+    assert_eq!(trusted, CheckStatus::Passed);
+}
+
+#[test]
+fn ofd_time_stamp_failures() {
+    let cases = [
+        (Mode::Fails, eseal_result::TimeStampFailed),
+        (Mode::TooLong, eseal_result::TimeStampFailed),
+        (Mode::OverOtherBytes, eseal_result::TimeStampInvalid),
+        (Mode::Garbage, eseal_result::TimeStampInvalid),
+    ];
+    for (mode, expected) in cases {
+        let mut stamping = Stamping::new(mode);
+        let result = ofd_sign_with_time_stamp("UserV4.esl", &mut stamping, Some(stamp_callback));
+        assert_eq!(
+            result.map(|signed| signed.len()),
+            Err(expected),
+            "in memory, {}",
+            last_error()
+        );
+        assert_eq!(stamping.calls, 1);
+
+        let files = OfdFiles::new("ofd-file-time-stamp-failure");
+        let mut stamping = Stamping::new(mode);
+        let result = ofd_sign_file_with_time_stamp(
+            &files,
+            "UserV4.esl",
+            &mut stamping,
+            Some(stamp_callback),
+        );
+        assert_eq!(result, expected, "to a file, {}", last_error());
+        assert_eq!(
+            files.names(),
+            ["input.ofd"],
+            "no output or temporary file remains"
+        );
+
+        // An existing output file is left as it was.
+        std::fs::write(&files.output_path, b"earlier output").unwrap();
+        let result = ofd_sign_file_with_time_stamp(
+            &files,
+            "UserV4.esl",
+            &mut stamping,
+            Some(stamp_callback),
+        );
+        assert_eq!(result, expected);
+        assert_eq!(
+            std::fs::read(&files.output_path).unwrap(),
+            b"earlier output"
+        );
+        assert_eq!(files.names(), ["input.ofd", "signed.ofd"]);
+    }
+}
+
+#[test]
+fn ofd_time_stamp_v1_seal() {
+    let mut stamping = Stamping::new(Mode::Valid);
+    let result = ofd_sign_with_time_stamp("UserV1.esl", &mut stamping, Some(stamp_callback));
+    assert_eq!(
+        result.map(|signed| signed.len()),
+        Err(eseal_result::EncodeFailed)
+    );
+
+    let files = OfdFiles::new("ofd-file-time-stamp-v1");
+    let result =
+        ofd_sign_file_with_time_stamp(&files, "UserV1.esl", &mut stamping, Some(stamp_callback));
+    assert_eq!(result, eseal_result::EncodeFailed);
+    assert_eq!(files.names(), ["input.ofd"]);
+    assert_eq!(
+        stamping.calls, 0,
+        "the callback is not called for a V1 seal"
+    );
+}
+
+#[test]
+fn ofd_time_stamp_null_callback() {
+    let mut stamping = Stamping::new(Mode::Valid);
+    let result = ofd_sign_with_time_stamp("UserV4.esl", &mut stamping, None);
+    assert_eq!(
+        result.map(|signed| signed.len()),
+        Err(eseal_result::NullArgument)
+    );
+
+    let files = OfdFiles::new("ofd-file-time-stamp-null");
+    let result = ofd_sign_file_with_time_stamp(&files, "UserV4.esl", &mut stamping, None);
+    assert_eq!(result, eseal_result::NullArgument);
+    assert_eq!(files.names(), ["input.ofd"]);
+}

@@ -1,7 +1,7 @@
 //! OFD documents: verification and signing, from memory or from files.
 
-use std::ffi::c_char;
-use std::io::Cursor;
+use std::ffi::{c_char, c_void};
+use std::io::{Cursor, Read, Seek, Write};
 
 use super::boundary::{
     Failure, bytes, free_handle, guard, handle, into_handle, out, text, time_arg, write,
@@ -10,7 +10,11 @@ use super::keys::{eseal_certificate, eseal_private_key};
 use super::report::eseal_report;
 use super::result::eseal_result;
 use super::seal::eseal_seal;
-use crate::ofd::{Limits, OfdSignOptions, StampPlacement, sign_ofd, verify_ofd};
+use super::time_stamp::{CallbackStamper, eseal_time_stamp_callback};
+use crate::ofd::{
+    Limits, OfdSignOptions, StampPlacement, sign_ofd, sign_ofd_with_time_stamp, verify_ofd,
+};
+use crate::sign::TimeStamper;
 use crate::verify::VerifyOptions;
 
 /// A byte buffer made by the library, such as a signed OFD document. Immutable; may be shared
@@ -224,38 +228,64 @@ pub unsafe extern "C" fn eseal_ofd_sign(
     signed_out: *mut *mut eseal_buffer,
 ) -> eseal_result {
     guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (data, seal, key, cert) = unsafe {
-            (
-                bytes(data, len)?,
-                handle(seal)?,
-                handle(key)?,
-                handle(cert)?,
-            )
+        let signing = OfdSigning {
+            seal,
+            key,
+            cert,
+            unix_time,
+            stamps,
+            stamp_count,
+            protect_signature_list,
         };
         // SAFETY: forwarded from this function's contract.
-        let options =
-            unsafe { sign_options(unix_time, stamps, stamp_count, protect_signature_list)? };
-        let signed_out = out(signed_out)?;
-        let mut output = Cursor::new(Vec::new());
-        sign_ofd(
-            Cursor::new(data),
-            &mut output,
-            &seal.seal,
-            &key.key,
-            &cert.cert,
-            &options,
-        )?;
-        // SAFETY: checked by `out`.
-        unsafe {
-            write(
-                signed_out,
-                into_handle(eseal_buffer {
-                    data: output.into_inner(),
-                }),
-            )
+        unsafe { sign_in_memory(data, len, &signing, None, signed_out) }
+    })
+}
+
+/// Signs an OFD document held in memory as `eseal_ofd_sign` does and adds a time stamp from
+/// `callback` to the new signature (SES_Signature.timeStamp), checked as
+/// `eseal_sign_with_time_stamp` checks it. The callback gets the DER signature value of the
+/// new signature.
+///
+/// A callback failure gives `ESEAL_RESULT_TIME_STAMP_FAILED`, a token that fails the checks
+/// `ESEAL_RESULT_TIME_STAMP_INVALID`, a V1 seal `ESEAL_RESULT_ENCODE_FAILED` (V1 signatures
+/// have no timeStamp field) and a NULL callback `ESEAL_RESULT_NULL_ARGUMENT`. Nothing is output
+/// on failure. The callback is called at most once, on this thread.
+///
+/// # Safety
+///
+/// As for `eseal_ofd_sign`. `callback` must be a valid function that may be called from this
+/// thread with `context`. It reads `len` bytes at its `data` argument, writes at most
+/// `token_capacity` bytes at `token_out` and writes one `size_t` at `token_len_out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_ofd_sign_with_time_stamp(
+    data: *const u8,
+    len: usize,
+    seal: *const eseal_seal,
+    key: *const eseal_private_key,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    stamps: *const eseal_stamp,
+    stamp_count: usize,
+    protect_signature_list: bool,
+    callback: eseal_time_stamp_callback,
+    context: *mut c_void,
+    signed_out: *mut *mut eseal_buffer,
+) -> eseal_result {
+    guard(|| {
+        let callback = callback.ok_or(eseal_result::NullArgument)?;
+        let stamper = CallbackStamper::new(callback, context);
+        let signing = OfdSigning {
+            seal,
+            key,
+            cert,
+            unix_time,
+            stamps,
+            stamp_count,
+            protect_signature_list,
         };
-        Ok(())
+        // SAFETY: forwarded from this function's contract.
+        unsafe { sign_in_memory(data, len, &signing, Some(&stamper), signed_out) }
     })
 }
 
@@ -281,29 +311,192 @@ pub unsafe extern "C" fn eseal_ofd_sign_file(
     protect_signature_list: bool,
 ) -> eseal_result {
     guard(|| {
+        let signing = OfdSigning {
+            seal,
+            key,
+            cert,
+            unix_time,
+            stamps,
+            stamp_count,
+            protect_signature_list,
+        };
         // SAFETY: forwarded from this function's contract.
-        let (input_path, output_path) = unsafe { (text(input_path)?, text(output_path)?) };
+        unsafe { sign_file(input_path, output_path, &signing, None) }
+    })
+}
+
+/// Signs the OFD document at `input_path` into `output_path` as `eseal_ofd_sign_file` does and
+/// adds a time stamp from `callback` as `eseal_ofd_sign_with_time_stamp` does, with the same
+/// result codes. On failure nothing is written: an existing file at `output_path` is left
+/// untouched and no temporary file remains.
+///
+/// # Safety
+///
+/// As for `eseal_ofd_sign_file`, and `callback` as for `eseal_ofd_sign_with_time_stamp`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_ofd_sign_file_with_time_stamp(
+    input_path: *const c_char,
+    output_path: *const c_char,
+    seal: *const eseal_seal,
+    key: *const eseal_private_key,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    stamps: *const eseal_stamp,
+    stamp_count: usize,
+    protect_signature_list: bool,
+    callback: eseal_time_stamp_callback,
+    context: *mut c_void,
+) -> eseal_result {
+    guard(|| {
+        let callback = callback.ok_or(eseal_result::NullArgument)?;
+        let stamper = CallbackStamper::new(callback, context);
+        let signing = OfdSigning {
+            seal,
+            key,
+            cert,
+            unix_time,
+            stamps,
+            stamp_count,
+            protect_signature_list,
+        };
         // SAFETY: forwarded from this function's contract.
-        let (seal, key, cert) = unsafe { (handle(seal)?, handle(key)?, handle(cert)?) };
+        unsafe { sign_file(input_path, output_path, &signing, Some(&stamper)) }
+    })
+}
+
+/// The arguments that the four OFD signing functions share, as the caller passed them.
+struct OfdSigning {
+    seal: *const eseal_seal,
+    key: *const eseal_private_key,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    stamps: *const eseal_stamp,
+    stamp_count: usize,
+    protect_signature_list: bool,
+}
+
+/// The checked handles and options of an `OfdSigning`, borrowed for the call.
+struct CheckedSigning<'a> {
+    seal: &'a eseal_seal,
+    key: &'a eseal_private_key,
+    cert: &'a eseal_certificate,
+    options: OfdSignOptions,
+}
+
+impl OfdSigning {
+    /// Checks the handles and reads the stamps.
+    ///
+    /// # Safety
+    ///
+    /// The handles must be NULL or live, and `stamps` must point to `stamp_count` readable
+    /// stamps.
+    unsafe fn check(&self) -> Result<CheckedSigning<'_>, Failure> {
         // SAFETY: forwarded from this function's contract.
-        let options =
-            unsafe { sign_options(unix_time, stamps, stamp_count, protect_signature_list)? };
-        let input = std::fs::File::open(input_path).map_err(crate::Error::Io)?;
+        let (seal, key, cert) =
+            unsafe { (handle(self.seal)?, handle(self.key)?, handle(self.cert)?) };
+        // SAFETY: forwarded from this function's contract.
+        let options = unsafe {
+            sign_options(
+                self.unix_time,
+                self.stamps,
+                self.stamp_count,
+                self.protect_signature_list,
+            )?
+        };
+        Ok(CheckedSigning {
+            seal,
+            key,
+            cert,
+            options,
+        })
+    }
+}
+
+impl CheckedSigning<'_> {
+    /// Signs `input` into `output`, with a time stamp when `stamp` is given.
+    fn sign<R: Read + Seek, W: Write + Seek>(
+        &self,
+        input: R,
+        output: W,
+        stamp: Option<&TimeStamper<'_>>,
+    ) -> crate::Result<()> {
+        let (seal, key, cert) = (&self.seal.seal, &self.key.key, &self.cert.cert);
+        match stamp {
+            Some(stamp) => {
+                sign_ofd_with_time_stamp(input, output, seal, key, cert, &self.options, stamp)
+            }
+            None => sign_ofd(input, output, seal, key, cert, &self.options),
+        }
+        .map(|_| ())
+    }
+}
+
+/// Runs `sign` with the callback of `stamper` as its time stamper, or with none, so that a
+/// time stamp failure gets the code `CallbackStamper` stored.
+fn run_signing(
+    stamper: Option<&CallbackStamper>,
+    sign: impl FnOnce(Option<&TimeStamper<'_>>) -> crate::Result<()>,
+) -> Result<(), Failure> {
+    match stamper {
+        Some(stamper) => stamper.sign_with(|stamp| sign(Some(stamp))),
+        None => Ok(sign(None)?),
+    }
+}
+
+/// Signs an OFD document held in memory for `eseal_ofd_sign` and
+/// `eseal_ofd_sign_with_time_stamp`, with a time stamp when `stamper` is given.
+///
+/// # Safety
+///
+/// As for `eseal_ofd_sign`.
+unsafe fn sign_in_memory(
+    data: *const u8,
+    len: usize,
+    signing: &OfdSigning,
+    stamper: Option<&CallbackStamper>,
+    signed_out: *mut *mut eseal_buffer,
+) -> Result<(), Failure> {
+    // SAFETY: forwarded from this function's contract.
+    let (data, signer) = unsafe { (bytes(data, len)?, signing.check()?) };
+    let signed_out = out(signed_out)?;
+    let mut output = Cursor::new(Vec::new());
+    run_signing(stamper, |stamp| {
+        signer.sign(Cursor::new(data), &mut output, stamp)
+    })?;
+    // SAFETY: checked by `out`.
+    unsafe {
+        write(
+            signed_out,
+            into_handle(eseal_buffer {
+                data: output.into_inner(),
+            }),
+        )
+    };
+    Ok(())
+}
+
+/// Signs an OFD file for `eseal_ofd_sign_file` and `eseal_ofd_sign_file_with_time_stamp`, with
+/// a time stamp when `stamper` is given.
+///
+/// # Safety
+///
+/// As for `eseal_ofd_sign_file`.
+unsafe fn sign_file(
+    input_path: *const c_char,
+    output_path: *const c_char,
+    signing: &OfdSigning,
+    stamper: Option<&CallbackStamper>,
+) -> Result<(), Failure> {
+    // SAFETY: forwarded from this function's contract.
+    let (input_path, output_path) = unsafe { (text(input_path)?, text(output_path)?) };
+    // SAFETY: forwarded from this function's contract.
+    let signer = unsafe { signing.check()? };
+    let input = std::fs::File::open(input_path).map_err(crate::Error::Io)?;
+    run_signing(stamper, |stamp| {
         crate::ofd::write_output_file(
             std::path::Path::new(input_path),
             std::path::Path::new(output_path),
-            |writer| {
-                sign_ofd(
-                    std::io::BufReader::new(input),
-                    writer,
-                    &seal.seal,
-                    &key.key,
-                    &cert.cert,
-                    &options,
-                )
-                .map(|_| ())
-            },
-        )?;
-        Ok(())
+            |writer| signer.sign(std::io::BufReader::new(input), writer, stamp),
+        )
     })
 }

@@ -9,7 +9,7 @@ use super::result::eseal_result;
 use super::seal::eseal_seal;
 use super::signature::{self, CallbackSigner, eseal_sign_callback, eseal_signature};
 use crate::error::Error;
-use crate::sign::SignatureBuilder;
+use crate::sign::{SignatureBuilder, TimeStamper};
 use crate::signature::Signature;
 use crate::timestamp::TimeStampToken;
 
@@ -57,9 +57,7 @@ impl CallbackStamper {
     /// Signs `data` with `builder` and a time stamp from this callback. A time stamp failure
     /// gets its own code in place of the signing error that `SignatureBuilder` reports.
     fn sign(&self, builder: SignatureBuilder<'_>, data: &[u8]) -> Result<Signature, Failure> {
-        let stamp = |value: &[u8]| self.stamp(value);
-        let result = builder.time_stamp_with(&stamp).sign(data);
-        self.replace_time_stamp_error(result)
+        self.sign_with(|stamp| builder.time_stamp_with(stamp).sign(data))
     }
 
     /// Signs the SM3 `digest` of the data with `builder` and a time stamp from this callback,
@@ -69,17 +67,18 @@ impl CallbackStamper {
         builder: SignatureBuilder<'_>,
         digest: [u8; 32],
     ) -> Result<Signature, Failure> {
-        let stamp = |value: &[u8]| self.stamp(value);
-        let result = builder.time_stamp_with(&stamp).sign_digest(digest);
-        self.replace_time_stamp_error(result)
+        self.sign_with(|stamp| builder.time_stamp_with(stamp).sign_digest(digest))
     }
 
-    /// Replaces the `Error::TimeStamp` from `stamp` with the failure it stored.
-    fn replace_time_stamp_error(
+    /// Runs `sign` with this callback as its time stamper. When the callback or its token
+    /// failed, the failure it stored (`TimeStampFailed` or `TimeStampInvalid`) replaces the
+    /// `Error::TimeStamp` that `sign` returns. OFD signing calls it directly.
+    pub(super) fn sign_with<T>(
         &self,
-        result: crate::Result<Signature>,
-    ) -> Result<Signature, Failure> {
-        result.map_err(|error| self.failure.take().unwrap_or_else(|| error.into()))
+        sign: impl FnOnce(&TimeStamper<'_>) -> crate::Result<T>,
+    ) -> Result<T, Failure> {
+        let stamp = |value: &[u8]| self.stamp(value);
+        sign(&stamp).map_err(|error| self.failure.take().unwrap_or_else(|| error.into()))
     }
 
     fn stamp(&self, value: &[u8]) -> crate::Result<Vec<u8>> {
@@ -93,10 +92,11 @@ impl CallbackStamper {
         let mut token = vec![0u8; ESEAL_MAX_TIME_STAMP_TOKEN_LEN];
         let mut written = 0usize;
         // SAFETY: the callers of eseal_sign_with_time_stamp,
-        // eseal_sign_with_callback_and_time_stamp and eseal_signer_set_time_stamp_callback
-        // promise a callback that reads `len` bytes at `data`, writes at most `token_capacity`
-        // bytes at `token_out` and writes one usize at `token_len_out`. All three buffers live
-        // for the call.
+        // eseal_sign_with_callback_and_time_stamp, eseal_signer_set_time_stamp_callback,
+        // eseal_ofd_sign_with_time_stamp and eseal_ofd_sign_file_with_time_stamp promise a
+        // callback that reads `len` bytes at `data`, writes at most `token_capacity` bytes at
+        // `token_out` and writes one usize at `token_len_out`. All three buffers live for the
+        // call.
         let code = unsafe {
             (self.callback)(
                 self.context,

@@ -1259,6 +1259,145 @@ static int run_rounds(const char *vectors, long rounds) {
     return failures == 0 ? 0 : 1;
 }
 
+/* Counts the checks called `name` with `status`, over every signature of an OFD report. */
+static int count_checks(const eseal_report *report, const char *name, eseal_check_status status) {
+    size_t count = 0;
+    int matches = 0;
+    EXPECT_RESULT(eseal_report_check_count(report, &count), ESEAL_RESULT_OK);
+    for (size_t i = 0; i < count; i++) {
+        const char *check_name = NULL;
+        const char *message = NULL;
+        const char *message_zh = NULL;
+        eseal_check_status check_status;
+        EXPECT_RESULT(eseal_report_check(report, i, &check_name, &check_status, &message,
+                                         &message_zh),
+                      ESEAL_RESULT_OK);
+        if (strcmp(check_name, name) == 0 && check_status == status) {
+            matches++;
+        }
+    }
+    return matches;
+}
+
+/* OFD signing with a time stamp, in memory and to a file. `authority` is the test time stamp
+ * authority and `folder` an empty folder for its files. */
+static void test_ofd_time_stamp(const char *vectors, const char *authority, const char *folder) {
+    char authority_folder[4096];
+    char command[16384];
+    snprintf(authority_folder, sizeof authority_folder, "%s/ofd", folder);
+    snprintf(command, sizeof command, "'%s' init '%s'", authority, authority_folder);
+    EXPECT(system(command) == 0);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/root.der", authority_folder);
+    struct buffer authority_root = read_file(path);
+    EXPECT(authority_root.data != NULL);
+
+    struct buffer document = read_vector(vectors, "ofd/ofdrw-hello.ofd");
+    struct buffer seal_der = read_vector(vectors, "seals/UserV4.esl");
+    eseal_seal *seal = NULL;
+    EXPECT_RESULT(eseal_seal_from_der(seal_der.data, seal_der.len, &seal), ESEAL_RESULT_OK);
+    eseal_private_key *key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *cert = load_cert(vectors, "keys/USER.cert.pem");
+    eseal_stamp stamp = {1, 100.0, 150.0, 40.0, 40.0, false, 0, 0, 0, 0};
+    struct stamping stamping = {STAMP_AUTHORITY, authority, authority_folder, 0};
+
+    /* Success in memory: the new signature's time stamp passes once the authority is trusted. */
+    eseal_buffer *signed_document = NULL;
+    EXPECT_RESULT(eseal_ofd_sign_with_time_stamp(document.data, document.len, seal, key, cert,
+                                                 SIGNING_TIME, &stamp, 1, false, stamp_callback,
+                                                 &stamping, &signed_document),
+                  ESEAL_RESULT_OK);
+    EXPECT(stamping.calls == 1);
+    const uint8_t *signed_data = NULL;
+    size_t signed_len = 0;
+    EXPECT_RESULT(eseal_buffer_data(signed_document, &signed_data, &signed_len), ESEAL_RESULT_OK);
+    struct buffer root = read_vector(vectors, "keys/ROOT.cert.pem");
+    eseal_trust *trust = NULL;
+    EXPECT_RESULT(eseal_trust_new(&trust), ESEAL_RESULT_OK);
+    EXPECT_RESULT(eseal_trust_add_certificates(trust, root.data, root.len), ESEAL_RESULT_OK);
+    eseal_report *report = NULL;
+    EXPECT_RESULT(eseal_ofd_verify_with_trust(signed_data, signed_len, trust, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(count_checks(report, "signature.time_stamp", ESEAL_CHECK_STATUS_PASSED) == 0);
+    eseal_report_free(report);
+    if (authority_root.data != NULL) {
+        EXPECT_RESULT(eseal_trust_add_certificates(trust, authority_root.data, authority_root.len),
+                      ESEAL_RESULT_OK);
+    }
+    EXPECT_RESULT(eseal_ofd_verify_with_trust(signed_data, signed_len, trust, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(count_checks(report, "signature.time_stamp", ESEAL_CHECK_STATUS_PASSED) == 1);
+    eseal_report_free(report);
+    eseal_buffer_free(signed_document);
+
+    /* Failures in memory output nothing. */
+    signed_document = NULL;
+    stamping.mode = STAMP_OTHER_BYTES;
+    EXPECT_RESULT(eseal_ofd_sign_with_time_stamp(document.data, document.len, seal, key, cert,
+                                                 SIGNING_TIME, &stamp, 1, false, stamp_callback,
+                                                 &stamping, &signed_document),
+                  ESEAL_RESULT_TIME_STAMP_INVALID);
+    EXPECT(strstr(eseal_last_error_message(), "messageImprint") != NULL);
+    stamping.mode = STAMP_FAILS;
+    EXPECT_RESULT(eseal_ofd_sign_with_time_stamp(document.data, document.len, seal, key, cert,
+                                                 SIGNING_TIME, &stamp, 1, false, stamp_callback,
+                                                 &stamping, &signed_document),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    EXPECT_RESULT(eseal_ofd_sign_with_time_stamp(document.data, document.len, seal, key, cert,
+                                                 SIGNING_TIME, &stamp, 1, false, NULL, NULL,
+                                                 &signed_document),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT(signed_document == NULL);
+
+    /* To a file: success writes the output, and a failing callback leaves no file behind. */
+    char input_path[8192];
+    char output_path[8192];
+    snprintf(input_path, sizeof input_path, "%s/input.ofd", authority_folder);
+    snprintf(output_path, sizeof output_path, "%s/signed.ofd", authority_folder);
+    FILE *input = fopen(input_path, "wb");
+    EXPECT(input != NULL);
+    if (input != NULL) {
+        fwrite(document.data, 1, document.len, input);
+        fclose(input);
+    }
+    stamping.mode = STAMP_FAILS;
+    EXPECT_RESULT(eseal_ofd_sign_file_with_time_stamp(input_path, output_path, seal, key, cert,
+                                                      SIGNING_TIME, &stamp, 1, false,
+                                                      stamp_callback, &stamping),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    FILE *output = fopen(output_path, "rb");
+    EXPECT(output == NULL);
+    if (output != NULL) {
+        fclose(output);
+    }
+    EXPECT_RESULT(eseal_ofd_sign_file_with_time_stamp(input_path, output_path, seal, key, cert,
+                                                      SIGNING_TIME, &stamp, 1, false, NULL, NULL),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    stamping.mode = STAMP_AUTHORITY;
+    EXPECT_RESULT(eseal_ofd_sign_file_with_time_stamp(input_path, output_path, seal, key, cert,
+                                                      SIGNING_TIME, &stamp, 1, false,
+                                                      stamp_callback, &stamping),
+                  ESEAL_RESULT_OK);
+    struct buffer signed_file = read_file(output_path);
+    EXPECT(signed_file.data != NULL);
+    EXPECT_RESULT(eseal_ofd_verify_with_trust(signed_file.data, signed_file.len, trust, &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(count_checks(report, "signature.time_stamp", ESEAL_CHECK_STATUS_PASSED) == 1);
+    eseal_report_free(report);
+    free(signed_file.data);
+    remove(input_path);
+    remove(output_path);
+
+    eseal_trust_free(trust);
+    eseal_certificate_free(cert);
+    eseal_private_key_free(key);
+    eseal_seal_free(seal);
+    free(root.data);
+    free(seal_der.data);
+    free(document.data);
+    free(authority_root.data);
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[2], "--rounds") == 0) {
         return run_rounds(argv[1], strtol(argv[3], NULL, 10));
@@ -1278,6 +1417,7 @@ int main(int argc, char **argv) {
     test_protected_keys_and_time_stamps(argv[1], argv[3], argv[4], argv[5]);
     test_external_signer_and_time_stamp(argv[1], argv[4], argv[5]);
     test_streaming_time_stamp(argv[1], argv[4], argv[5]);
+    test_ofd_time_stamp(argv[1], argv[4], argv[5]);
     if (failures == 0) {
         printf("C ABI tests passed\n");
         return 0;

@@ -172,6 +172,8 @@ eseal_result eseal_signature_verify_digest_with_trust(const eseal_signature *sig
 eseal_result eseal_ofd_verify_with_trust(const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
 eseal_result eseal_sign_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
 eseal_result eseal_sign_with_callback_and_time_stamp(const eseal_seal *seal, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_sign_callback sign_callback, void *sign_context, eseal_time_stamp_callback time_stamp_callback, void *time_stamp_context, eseal_signature **signature_out);
+eseal_result eseal_ofd_sign_with_time_stamp(const uint8_t *data, size_t len, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list, eseal_time_stamp_callback callback, void *context, eseal_buffer **signed_out);
+eseal_result eseal_ofd_sign_file_with_time_stamp(const char *input_path, const char *output_path, const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const eseal_stamp *stamps, size_t stamp_count, bool protect_signature_list, eseal_time_stamp_callback callback, void *context);
 """
 
 LIBRARY_ENVIRONMENT_VARIABLE = "ESEAL_LIBRARY"
