@@ -28,6 +28,7 @@ from ._handle import (
 from ._keys import Certificate, PrivateKey
 from ._report import Check, CheckStatus, Finding
 from ._seal import Seal
+from ._signature import TimeStamper, check_callback_result, wrap_time_stamper
 from ._trust import TrustPolicy, trust_pointer
 
 FilePath = Union[str, os.PathLike[str], os.PathLike[bytes]]
@@ -331,6 +332,7 @@ def sign_ofd(
     stamps: Iterable[Stamp],
     time: _dt.datetime | None = None,
     protect_signature_list: bool = False,
+    time_stamper: TimeStamper | None = None,
 ) -> bytes:
     """Add a seal signature to an OFD document held in memory and return the signed document.
 
@@ -339,31 +341,46 @@ def sign_ofd(
     too, so any later signature makes this one invalid. Leave it false unless this is the
     document's last signature.
 
+    With a `time_stamper`, the new signature also gets a time stamp token, called and checked
+    as in eseal.sign_with_time_stamp(), which also lists the TimeStampError codes (509, 510).
+
     Raises ParseError (code 201) when the document cannot be read, EncodeError (code 401) when
-    a stamp's page does not exist, and SigningError as eseal.sign() does.
+    a stamp's page does not exist or, with a time stamper, the seal is V1, and SigningError as
+    eseal.sign() does.
     """
     seal_ptr = handle_pointer(seal, Seal, "seal")
     key_ptr = handle_pointer(key, PrivateKey, "key")
     cert_ptr = handle_pointer(cert, Certificate, "cert")
+    check_time_stamper(time_stamper)
     seconds = unix_seconds_or_now(time, "time")
     array = stamp_array(stamps)
     buffer = byte_buffer(document, "document")
     signed_out = ffi.new("eseal_buffer **")
-    check(
-        lib.eseal_ofd_sign(
-            buffer,
-            len(buffer),
-            seal_ptr,
-            key_ptr,
-            cert_ptr,
-            seconds,
-            array,
-            len(array),
-            bool(protect_signature_list),
-            signed_out,
-        )
+    arguments = (
+        buffer,
+        len(buffer),
+        seal_ptr,
+        key_ptr,
+        cert_ptr,
+        seconds,
+        array,
+        len(array),
+        bool(protect_signature_list),
     )
+    if time_stamper is None:
+        check(lib.eseal_ofd_sign(*arguments, signed_out))
+    else:
+        failures: list[tuple[str, BaseException]] = []
+        callback = wrap_time_stamper(time_stamper, failures)
+        code = lib.eseal_ofd_sign_with_time_stamp(*arguments, callback, ffi.NULL, signed_out)
+        check_callback_result(code, failures)
     return take_buffer(signed_out[0])
+
+
+def check_time_stamper(time_stamper: object) -> None:
+    """Raise TypeError for a time stamper that is neither None nor callable."""
+    if time_stamper is not None and not callable(time_stamper):
+        raise TypeError(f"time_stamper must be callable, not {type(time_stamper).__name__}")
 
 
 def take_buffer(ptr: Any) -> bytes:
@@ -394,6 +411,7 @@ def sign_ofd_file(
     stamps: Iterable[Stamp],
     time: _dt.datetime | None = None,
     protect_signature_list: bool = False,
+    time_stamper: TimeStamper | None = None,
 ) -> None:
     """Add a seal signature to the OFD document in `input_path` and write the signed document
     to `output_path`, streaming both files. The other arguments are those of sign_ofd().
@@ -402,13 +420,15 @@ def sign_ofd_file(
     in one rename. So a failure leaves `output_path` as it was, and a reader never sees half a
     document. Raises ArgumentError (code 101) when both names lead to the same file,
     EsealIOError (code 104) when a file cannot be read or written, and OSError when the rename
-    fails, for example because `output_path` is a folder.
+    fails, for example because `output_path` is a folder. A `time_stamper` works as in
+    sign_ofd().
     """
     source = file_path(input_path, "input_path")
     target = file_path(output_path, "output_path")
     seal_ptr = handle_pointer(seal, Seal, "seal")
     key_ptr = handle_pointer(key, PrivateKey, "key")
     cert_ptr = handle_pointer(cert, Certificate, "cert")
+    check_time_stamper(time_stamper)
     seconds = unix_seconds_or_now(time, "time")
     array = stamp_array(stamps)
     source_text = c_text(source, "input_path")
@@ -427,20 +447,26 @@ def sign_ofd_file(
     # The library creates this file itself, with the permissions of a new file.
     temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
     try:
-        check(
-            lib.eseal_ofd_sign_file(
-                source_text,
-                c_text(temporary, "output_path"),
-                seal_ptr,
-                key_ptr,
-                cert_ptr,
-                seconds,
-                array,
-                len(array),
-                bool(protect_signature_list),
-            ),
-            context=f"signing {source} into {target}",
+        arguments = (
+            source_text,
+            c_text(temporary, "output_path"),
+            seal_ptr,
+            key_ptr,
+            cert_ptr,
+            seconds,
+            array,
+            len(array),
+            bool(protect_signature_list),
         )
+        if time_stamper is None:
+            code = lib.eseal_ofd_sign_file(*arguments)
+        else:
+            failures: list[tuple[str, BaseException]] = []
+            callback = wrap_time_stamper(time_stamper, failures)
+            code = lib.eseal_ofd_sign_file_with_time_stamp(*arguments, callback, ffi.NULL)
+            if failures:
+                check_callback_result(code, failures)
+        check(code, context=f"signing {source} into {target}")
         os.replace(temporary, target)
     finally:
         # The library removes its output when signing fails, but not when os.replace() fails.

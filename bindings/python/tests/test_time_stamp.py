@@ -396,3 +396,94 @@ def test_streamed_v1_seal(vectors: Path) -> None:
 def test_streamed_stamper_must_be_callable(vectors: Path) -> None:
     with pytest.raises(TypeError, match="time_stamper must be callable"):
         sign_streamed(vectors, b"not callable")  # type: ignore[arg-type]
+
+
+OFD_STAMP = eseal.Stamp(page=1, x=100.0, y=150.0, width=40.0, height=40.0)
+
+
+def sign_ofd_stamped(vectors: Path, stamper: eseal.TimeStamper, seal: str = "UserV4.esl") -> bytes:
+    document = (vectors / "ofd" / "ofdrw-hello.ofd").read_bytes()
+    sealed = read_seal(vectors, seal)
+    key = read_key(vectors, "USER.key.pem")
+    cert = read_cert(vectors, "USER.cert.pem")
+    with sealed, key, cert:
+        return eseal.sign_ofd(
+            document, sealed, key, cert, [OFD_STAMP], SIGNING_TIME, time_stamper=stamper
+        )
+
+
+def new_time_stamp_status(
+    vectors: Path, signed: bytes, trust: eseal.TrustPolicy
+) -> eseal.CheckStatus:
+    """Return the status of the time stamp check of the signature that signing added."""
+    original = eseal.verify_ofd(vectors / "ofd" / "ofdrw-hello.ofd")
+    old_ids = {signature.id for signature in original.signatures}
+    report = eseal.verify_ofd(signed, trust=trust)
+    new = [signature for signature in report.signatures if signature.id not in old_ids]
+    assert len(new) == 1
+    statuses = [check.status for check in new[0].checks if check.name == "signature.time_stamp"]
+    assert len(statuses) == 1
+    return statuses[0]
+
+
+def test_ofd_time_stamp_verifies(vectors: Path, tsa: Path) -> None:
+    signed = sign_ofd_stamped(vectors, stamper_for(tsa))
+    with policy(vectors, tsa / "root.der") as trusted, policy(vectors) as untrusted:
+        assert new_time_stamp_status(vectors, signed, trusted) == eseal.CheckStatus.PASSED
+        assert new_time_stamp_status(vectors, signed, untrusted) == eseal.CheckStatus.FAILED
+
+
+def test_ofd_time_stamp_failures(vectors: Path, tsa: Path) -> None:
+    def failing(value: bytes) -> bytes:
+        raise ConnectionError("time stamp server unreachable")
+
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_ofd_stamped(vectors, failing)
+    assert raised.value.code == eseal.Result.TIME_STAMP_FAILED
+    assert isinstance(raised.value.__cause__, ConnectionError)
+
+    with pytest.raises(eseal.TimeStampError) as raised:
+        sign_ofd_stamped(vectors, stamper_for(tsa, covered=b"other bytes"))
+    assert raised.value.code == eseal.Result.TIME_STAMP_INVALID
+
+    with pytest.raises(eseal.EncodeError):
+        sign_ofd_stamped(vectors, stamper_for(tsa), seal="UserV1.esl")
+
+    with pytest.raises(TypeError):
+        sign_ofd_stamped(vectors, "not callable")  # type: ignore[arg-type]
+
+
+def test_ofd_file_time_stamp(vectors: Path, tsa: Path, tmp_path: Path) -> None:
+    output = tmp_path / "signed.ofd"
+    sealed = read_seal(vectors, "UserV4.esl")
+    key = read_key(vectors, "USER.key.pem")
+    cert = read_cert(vectors, "USER.cert.pem")
+    source = vectors / "ofd" / "ofdrw-hello.ofd"
+    with sealed, key, cert:
+        with pytest.raises(eseal.TimeStampError) as raised:
+            eseal.sign_ofd_file(
+                source,
+                output,
+                sealed,
+                key,
+                cert,
+                [OFD_STAMP],
+                SIGNING_TIME,
+                time_stamper=stamper_for(tsa, covered=b"other bytes"),
+            )
+        assert raised.value.code == eseal.Result.TIME_STAMP_INVALID
+        assert list(tmp_path.iterdir()) == []
+
+        eseal.sign_ofd_file(
+            source,
+            output,
+            sealed,
+            key,
+            cert,
+            [OFD_STAMP],
+            SIGNING_TIME,
+            time_stamper=stamper_for(tsa),
+        )
+    with policy(vectors, tsa / "root.der") as trusted:
+        status = new_time_stamp_status(vectors, output.read_bytes(), trusted)
+        assert status == eseal.CheckStatus.PASSED
