@@ -96,6 +96,33 @@ interface EsealNative extends Library {
             SizeT stampCount,
             byte protectSignatureList);
 
+    int eseal_ofd_sign_with_time_stamp(
+            Pointer data,
+            SizeT len,
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            Pointer stamps,
+            SizeT stampCount,
+            byte protectSignatureList,
+            TimeStampCallback callback,
+            Pointer context,
+            PointerByReference signedOut);
+
+    int eseal_ofd_sign_file_with_time_stamp(
+            byte[] inputPath,
+            byte[] outputPath,
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            Pointer stamps,
+            SizeT stampCount,
+            byte protectSignatureList,
+            TimeStampCallback callback,
+            Pointer context);
+
     int eseal_report_valid(Pointer report, ByteByReference validOut);
 
     int eseal_report_json(Pointer report, PointerByReference jsonOut);

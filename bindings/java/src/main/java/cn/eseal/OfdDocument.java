@@ -158,6 +158,51 @@ public final class OfdDocument {
     }
 
     /**
+     * Signs an OFD document held in memory as {@link #sign(byte[], Seal, PrivateKey,
+     * Certificate, List, Instant, boolean)} does and adds a time stamp token from
+     * {@code stamper} to the new signature, called and checked as in
+     * {@link Signer#signWithTimeStamp}.
+     *
+     * @throws EsealException with {@link EsealException#TIME_STAMP_FAILED} when the stamper
+     *     throws (the cause) or returns null or too many bytes,
+     *     {@link EsealException#TIME_STAMP_INVALID} when the token fails the checks, and
+     *     {@link EsealException#ENCODE_FAILED} for a V1 seal; otherwise as the method without
+     *     a stamper
+     * @throws Error an {@link Error} thrown by the stamper, after the native call has returned
+     */
+    public static byte[] sign(
+            byte[] document,
+            Seal seal,
+            PrivateKey key,
+            Certificate cert,
+            List<Stamp> stamps,
+            Instant time,
+            boolean protectSignatureList,
+            TimeStamper stamper) {
+        Objects.requireNonNull(document, "document must not be null");
+        requireSigningHandles(seal, key, cert);
+        Objects.requireNonNull(stamper, "stamper must not be null");
+        List<Stamp> placements = copyStamps(stamps);
+        long unixTime = unixSeconds(time, "time");
+        Signer.StamperCallback callback = new Signer.StamperCallback(stamper);
+        PointerByReference signed = new PointerByReference();
+        String function = "eseal_ofd_sign_with_time_stamp";
+        try (Memory memory = copyToNative(document);
+                Memory stampArray = toNative(placements);
+                Lease sealLease = seal.lease();
+                Lease keyLease = key.lease();
+                Lease certLease = cert.lease()) {
+            int code = lib().eseal_ofd_sign_with_time_stamp(memory, size(document.length),
+                    sealLease.pointer(), keyLease.pointer(), certLease.pointer(), unixTime,
+                    stampArray, size(placements.size()), flag(protectSignatureList), callback,
+                    null, signed);
+            // Reading the callback after the call also keeps it reachable during the call.
+            Signer.throwFailure(code, function, "time stamper", callback.failure);
+        }
+        return takeBuffer(signed.getValue(), function);
+    }
+
+    /**
      * Adds a seal signature to the OFD file {@code input} and writes the signed document to
      * {@code output}, as {@link #sign(byte[], Seal, PrivateKey, Certificate, List, Instant,
      * boolean)} does, streaming the entries.
@@ -198,6 +243,48 @@ public final class OfdDocument {
                     keyLease.pointer(), certLease.pointer(), unixTime, stampArray,
                     size(placements.size()), flag(protectSignatureList)),
                     "eseal_ofd_sign_file");
+        }
+    }
+
+    /**
+     * Signs the OFD file {@code input} into {@code output} as {@link #sign(Path, Path, Seal,
+     * PrivateKey, Certificate, List, Instant, boolean)} does and adds a time stamp token from
+     * {@code stamper}, as {@link #sign(byte[], Seal, PrivateKey, Certificate, List, Instant,
+     * boolean, TimeStamper)} does, with the same exceptions.
+     */
+    public static void sign(
+            Path input,
+            Path output,
+            Seal seal,
+            PrivateKey key,
+            Certificate cert,
+            List<Stamp> stamps,
+            Instant time,
+            boolean protectSignatureList,
+            TimeStamper stamper) {
+        byte[] inputPath = nativePath(input, "input");
+        byte[] outputPath = nativePath(output, "output");
+        if (isSameFile(input, output)) {
+            throw new IllegalArgumentException(
+                    "input and output are the same file, " + input.toAbsolutePath()
+                            + "; write the signed document to another path");
+        }
+        requireSigningHandles(seal, key, cert);
+        Objects.requireNonNull(stamper, "stamper must not be null");
+        List<Stamp> placements = copyStamps(stamps);
+        long unixTime = unixSeconds(time, "time");
+        Signer.StamperCallback callback = new Signer.StamperCallback(stamper);
+        try (Memory stampArray = toNative(placements);
+                Lease sealLease = seal.lease();
+                Lease keyLease = key.lease();
+                Lease certLease = cert.lease()) {
+            int code = lib().eseal_ofd_sign_file_with_time_stamp(inputPath, outputPath,
+                    sealLease.pointer(), keyLease.pointer(), certLease.pointer(), unixTime,
+                    stampArray, size(placements.size()), flag(protectSignatureList), callback,
+                    null);
+            // Reading the callback after the call also keeps it reachable during the call.
+            Signer.throwFailure(code, "eseal_ofd_sign_file_with_time_stamp", "time stamper",
+                    callback.failure);
         }
     }
 

@@ -326,7 +326,7 @@ public final class Signer extends NativeHandle {
      *
      * @param role the callback's name in the message, such as "time stamper"
      */
-    private static void throwFailure(int code, String function, String role, Throwable failure) {
+    static void throwFailure(int code, String function, String role, Throwable failure) {
         if (code == EsealException.OK) {
             return;
         }
@@ -344,9 +344,9 @@ public final class Signer extends NativeHandle {
     }
 
     /** Calls a {@link TimeStamper} for the C library and keeps what it threw. */
-    private static final class StamperCallback implements TimeStampCallback {
+    static final class StamperCallback implements TimeStampCallback {
         private final TimeStamper stamper;
-        private Throwable failure;
+        Throwable failure;
 
         StamperCallback(TimeStamper stamper) {
             this.stamper = stamper;

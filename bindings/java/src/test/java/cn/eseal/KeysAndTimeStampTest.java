@@ -582,4 +582,89 @@ class KeysAndTimeStampTest {
         assertTrue(EsealException.describe(EsealException.SEAL_REVOCATION_LIST_INVALID)
                 .contains("seal revocation list"));
     }
+    private static final Path HELLO_OFD = TestFiles.vectors().resolve("ofd/ofdrw-hello.ofd");
+    private static final List<Stamp> OFD_STAMPS =
+            Arrays.asList(new Stamp(1, 100.0, 150.0, 40.0, 40.0));
+
+    /** Signs ofdrw-hello.ofd in memory with {@code stamper}. */
+    private static byte[] signOfdStamped(String sealName, TimeStamper stamper) throws IOException {
+        byte[] document = Files.readAllBytes(HELLO_OFD);
+        try (Seal seal = vectorSeal(sealName);
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert()) {
+            return OfdDocument.sign(document, seal, key, cert, OFD_STAMPS, TestFiles.SIGNING_TIME,
+                    false, stamper);
+        }
+    }
+
+    /** Returns the status of the time stamp check of the signature that signing added. */
+    private static CheckStatus newTimeStampStatus(byte[] signed, TrustPolicy trust) {
+        List<String> oldIds = new ArrayList<>();
+        for (OfdSignatureReport signature : OfdDocument.verify(HELLO_OFD).signatures()) {
+            oldIds.add(signature.id());
+        }
+        List<OfdSignatureReport> added = new ArrayList<>();
+        for (OfdSignatureReport signature : OfdDocument.verify(signed, trust).signatures()) {
+            if (!oldIds.contains(signature.id())) {
+                added.add(signature);
+            }
+        }
+        assertEquals(1, added.size());
+        return added.get(0).findCheck("signature.time_stamp").status();
+    }
+
+    @Test
+    void ofdTimeStampVerifies() throws IOException {
+        byte[] signed = signOfdStamped("UserV4.esl", KeysAndTimeStampTest::stamp);
+        try (TrustPolicy trusted = policy(true); TrustPolicy untrusted = policy(false)) {
+            assertEquals(CheckStatus.PASSED, newTimeStampStatus(signed, trusted));
+            assertEquals(CheckStatus.FAILED, newTimeStampStatus(signed, untrusted));
+        }
+    }
+
+    @Test
+    void ofdTimeStampFailures() {
+        UncheckedIOException thrown = new UncheckedIOException(new IOException("unreachable"));
+        EsealException failed = assertThrows(EsealException.class,
+                () -> signOfdStamped("UserV4.esl", value -> {
+                    throw thrown;
+                }));
+        assertEquals(EsealException.TIME_STAMP_FAILED, failed.code());
+        assertEquals(thrown, failed.getCause());
+
+        EsealException invalid = assertThrows(EsealException.class,
+                () -> signOfdStamped("UserV4.esl", value -> stamp("other bytes".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII))));
+        assertEquals(EsealException.TIME_STAMP_INVALID, invalid.code());
+
+        EsealException v1 = assertThrows(EsealException.class,
+                () -> signOfdStamped("UserV1.esl", KeysAndTimeStampTest::stamp));
+        assertEquals(EsealException.ENCODE_FAILED, v1.code());
+
+        assertThrows(NullPointerException.class, () -> signOfdStamped("UserV4.esl", null));
+    }
+
+    @Test
+    void ofdFileTimeStamp(@TempDir Path folder) throws IOException {
+        Path output = folder.resolve("signed.ofd");
+        try (Seal seal = vectorSeal("UserV4.esl");
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert();
+                TrustPolicy trusted = policy(true)) {
+            EsealException failed = assertThrows(EsealException.class,
+                    () -> OfdDocument.sign(HELLO_OFD, output, seal, key, cert, OFD_STAMPS,
+                            TestFiles.SIGNING_TIME, false, value -> {
+                                throw new UncheckedIOException(new IOException("unreachable"));
+                            }));
+            assertEquals(EsealException.TIME_STAMP_FAILED, failed.code());
+            try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+                assertEquals(0, files.count());
+            }
+
+            OfdDocument.sign(HELLO_OFD, output, seal, key, cert, OFD_STAMPS,
+                    TestFiles.SIGNING_TIME, false, KeysAndTimeStampTest::stamp);
+            assertEquals(CheckStatus.PASSED,
+                    newTimeStampStatus(Files.readAllBytes(output), trusted));
+        }
+    }
 }
