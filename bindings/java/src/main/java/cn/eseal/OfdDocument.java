@@ -207,8 +207,9 @@ public final class OfdDocument {
      * {@code output}, as {@link #sign(byte[], Seal, PrivateKey, Certificate, List, Instant,
      * boolean)} does, streaming the entries.
      *
-     * <p>An existing {@code output} file is replaced. When signing fails, the library removes
-     * {@code output}, so a file that was there before is gone too.
+     * <p>An existing {@code output} file is replaced. The library writes to a temporary file
+     * beside {@code output} and renames it into place only on success, so when signing fails a
+     * file that was there before is left as it was.
      *
      * @throws IllegalArgumentException when {@code input} and {@code output} are the same file,
      *     when a path belongs to a file system other than the default one, or for the reasons

@@ -661,6 +661,17 @@ class KeysAndTimeStampTest {
                 assertEquals(0, files.count());
             }
 
+            // A failure leaves an existing output file as it was.
+            byte[] earlier = "earlier output".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Files.write(output, earlier);
+            assertThrows(EsealException.class,
+                    () -> OfdDocument.sign(HELLO_OFD, output, seal, key, cert, OFD_STAMPS,
+                            TestFiles.SIGNING_TIME, false, value -> new byte[] {0x30, 0x00}));
+            assertArrayEquals(earlier, Files.readAllBytes(output));
+            try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+                assertEquals(1, files.count());
+            }
+
             OfdDocument.sign(HELLO_OFD, output, seal, key, cert, OFD_STAMPS,
                     TestFiles.SIGNING_TIME, false, KeysAndTimeStampTest::stamp);
             assertEquals(CheckStatus.PASSED,
