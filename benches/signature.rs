@@ -4,7 +4,7 @@
 //! Full verification is what a verifier does per signature: decode the SES_Signature, verify
 //! the seal maker's and the signer's SM2 signatures, find the signer in the certList, check the
 //! validity periods and compare dataHash with the SM3 of the document. `4KiB_seal_cached` does
-//! the same with a warm `SealCache`, which answers the maker's check and holds the SM3 state
+//! the same with a warm `SealCache`, which returns the maker's check and keeps the SM3 state
 //! after the seal for the signer's.
 
 mod common;
@@ -68,8 +68,8 @@ fn verify(c: &mut Criterion<Clock>) {
         })
     });
     // The same with the maker's check taken from a SealCache, as in a batch where every
-    // signature carries the same seal: one SM2 verification, no SM3 pass over SES_SealInfo,
-    // and an SM3 pass over only the part of TBS_Sign after the seal.
+    // signature carries the same seal. That leaves one SM2 verification and an SM3 pass over
+    // only the part of TBS_Sign after the seal, with no SM3 pass over SES_SealInfo.
     let cache = SealCache::default();
     assert!(
         verify_signature_cached(&signature, SignedData::Bytes(&document), &options, &cache).valid

@@ -45,7 +45,7 @@ pub struct Signature {
 struct Stored {
     der: Vec<u8>,
     tbs: Range<usize>,
-    /// Where the eseal element ends, as an offset in `der`.
+    /// The end offset of the eseal element in `der`.
     seal_end: usize,
     signature_offset: usize,
     findings: Vec<Finding>,

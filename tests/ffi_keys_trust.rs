@@ -304,7 +304,7 @@ fn encrypted_pkcs8_wrong_password() {
         eseal_result::WrongPassword
     );
     assert!(!last_error().contains("not-the-password"));
-    // The function without a password asks for one instead.
+    // The function without a password rejects the encrypted key as KEY_INVALID.
     let mut key = ptr::null_mut();
     // SAFETY: the buffer lives for the call.
     let result = unsafe { eseal_private_key_from_bytes(pem.as_ptr(), pem.len(), &mut key) };
@@ -1153,7 +1153,7 @@ fn digest_verification_with_trust() {
     }
 }
 
-/// The status of the named check in a report's JSON, searched through every signature.
+/// Returns the status of the named check in a report's JSON, searched through every signature.
 fn check_status(json: &str, name: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(json).unwrap();
     let signatures = match value.get("signatures") {

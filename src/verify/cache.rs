@@ -156,7 +156,7 @@ impl SealCache {
     /// Returns `e = SM3(Z || message)` for the signer's `key` and `id`, where the first
     /// `prefix_len` bytes of `message` are the part up to the end of the seal. The SM3 state
     /// after `Z || message[..prefix_len]` comes from the cache when an entry has the same Z
-    /// and the same bytes; otherwise it is computed and stored. Returns `None` when the ID is
+    /// and the same bytes. Otherwise it is computed and stored. Returns `None` when the ID is
     /// longer than 8191 bytes.
     pub(crate) fn signed_digest(
         &self,
@@ -236,9 +236,9 @@ fn recover<T>(result: std::sync::LockResult<T>) -> T {
     result.unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// A hash of Z, the prefix's length and its last 64 bytes, which hold the end of the maker's
-/// signature value and so differ between seals. Entries with the same fingerprint are told
-/// apart by comparing all bytes.
+/// Hashes Z, the prefix's length and its last 64 bytes, which contain the end of the maker's
+/// signature value and so differ between seals. Entries with the same fingerprint are
+/// distinguished by comparing all bytes.
 fn prefix_fingerprint(z: &[u8; 32], prefix: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
     z.hash(&mut hasher);
@@ -252,7 +252,7 @@ mod tests {
     use super::*;
     use crate::crypto::{DEFAULT_SM2_ID, PrivateKey, message_digest};
 
-    /// A message of `len` bytes whose byte `i` depends on `i` and `seed`.
+    /// Returns a message of `len` bytes whose byte `i` depends on `i` and `seed`.
     fn message(len: usize, seed: u8) -> Vec<u8> {
         (0..len)
             .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
@@ -284,7 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn different_prefix_bytes_or_key_are_not_taken_from_the_cache() {
+    fn other_prefix_or_key_misses_cache() {
         let key = PrivateKey::generate().unwrap();
         let other = PrivateKey::generate().unwrap();
         let cache = SealCache::new(16);

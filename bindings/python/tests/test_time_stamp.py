@@ -39,8 +39,8 @@ def tsa(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def stamper_for(tsa: Path, covered: bytes | None = None) -> eseal.TimeStamper:
-    """Return a time stamper that asks the test authority for a token over the value, or over
-    `covered` instead when given.
+    """Return a time stamper that requests a token over the value from the test authority, or
+    over `covered` instead when given.
     """
 
     def stamp(value: bytes) -> bytes:
