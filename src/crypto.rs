@@ -10,6 +10,7 @@
 mod keys;
 mod signature_value;
 mod sm2p256;
+pub(crate) mod sm3_lanes;
 
 pub use keys::{PrivateKey, PublicKey};
 pub use signature_value::SignatureValue;
@@ -122,6 +123,17 @@ pub fn sm3(data: &[u8]) -> [u8; 32] {
     Sm3::digest(data).into()
 }
 
+/// Computes the SM3 digest of each of `messages`, in the same order.
+///
+/// Independent digests run side by side, up to eight at a time in the SIMD lanes of an x86-64
+/// processor with AVX2: eight 4 KiB documents take about as long as one. On other processors
+/// the digests run one after another. The results are the same as [`sm3`] gives.
+pub fn sm3_many(messages: &[&[u8]]) -> Vec<[u8; 32]> {
+    let parts: Vec<[&[u8]; 1]> = messages.iter().map(|message| [*message]).collect();
+    let messages: Vec<&[&[u8]]> = parts.iter().map(|part| part.as_slice()).collect();
+    sm3_lanes::digest_many(&messages)
+}
+
 /// An incremental SM3 computation, for data that arrives in pieces.
 #[derive(Clone, Default)]
 pub struct Sm3Hasher(Sm3);
@@ -146,18 +158,21 @@ impl Sm3Hasher {
 /// Computes Z for a public key and user ID. Fails only when the ID is longer than 8191 bytes,
 /// because ENTL is a 16-bit count of bits.
 pub fn z_value(public_key: &PublicKey, id: &[u8]) -> Option<[u8; 32]> {
+    Some(sm3(&z_input(public_key, id)?))
+}
+
+/// The bytes whose SM3 digest is Z: `ENTL || ID || a || b || xG || yG || xA || yA`. `None`
+/// when the ID is longer than 8191 bytes.
+pub(crate) fn z_input(public_key: &PublicKey, id: &[u8]) -> Option<Vec<u8>> {
     let entl = u16::try_from(id.len().checked_mul(8)?).ok()?;
     let (x, y) = public_key.coordinates();
-    let mut hasher = Sm3::new();
-    hasher.update(entl.to_be_bytes());
-    hasher.update(id);
-    hasher.update(CURVE_A);
-    hasher.update(CURVE_B);
-    hasher.update(GX);
-    hasher.update(GY);
-    hasher.update(x);
-    hasher.update(y);
-    Some(hasher.finalize().into())
+    let mut input = Vec::with_capacity(2 + id.len() + 6 * 32);
+    input.extend_from_slice(&entl.to_be_bytes());
+    input.extend_from_slice(id);
+    for part in [&CURVE_A[..], &CURVE_B, &GX, &GY, &x[..], &y[..]] {
+        input.extend_from_slice(part);
+    }
+    Some(input)
 }
 
 /// Computes `e = SM3(Z || message)`, the value that SM2 signs.

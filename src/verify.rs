@@ -19,7 +19,9 @@ use crate::asn1::OID_SM2_WITH_SM3;
 use crate::cert::Certificate;
 use crate::crypto::{
     CertificateSignatureId, DEFAULT_SM2_ID, PublicKey, SignatureValue, message_digest, sm3,
+    sm3_lanes, z_input,
 };
+use crate::error::Result;
 use crate::finding::{Finding, FindingCode};
 use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed};
 use crate::seal::{CertList, Seal, Version};
@@ -78,6 +80,7 @@ pub fn verify_seal(seal: &Seal, options: &VerifyOptions) -> SealReport {
         &options.sm2_id,
         options.trust.as_deref(),
         None,
+        (&seal.maker_certificate(), None),
         &mut findings,
     );
     SealReport {
@@ -96,7 +99,8 @@ pub fn verify_signature(
     data: SignedData<'_>,
     options: &VerifyOptions,
 ) -> SignatureReport {
-    verify_signature_inner(signature, data, options, None)
+    let prepared = prepare(&[(signature, data)], &options.sm2_id, None);
+    verify_signature_inner(signature, data, options, None, prepared.into_iter().next())
 }
 
 /// Verifies a signature like [`verify_signature`], taking the maker's signature check from
@@ -109,7 +113,119 @@ pub fn verify_signature_cached(
     options: &VerifyOptions,
     cache: &SealCache,
 ) -> SignatureReport {
-    verify_signature_inner(signature, data, options, Some(cache))
+    let prepared = prepare(&[(signature, data)], &options.sm2_id, Some(cache));
+    verify_signature_inner(
+        signature,
+        data,
+        options,
+        Some(cache),
+        prepared.into_iter().next(),
+    )
+}
+
+/// The certificates of a signature and the SM3 digests its checks need, read and computed
+/// before the checks so that the digests of all signatures of a batch run side by side.
+struct Prepared {
+    maker: Result<Certificate>,
+    signer: Result<Certificate>,
+    /// `e` of the maker's signature; `None` when it is left to the check, with a cache or
+    /// with a key or ID that does not give a Z value.
+    maker_digest: Option<[u8; 32]>,
+    /// `e` of the signer's signature, under the same conditions.
+    signer_digest: Option<[u8; 32]>,
+    /// The SM3 digest of the data, when the data is given as bytes.
+    data_digest: Option<[u8; 32]>,
+}
+
+/// Reads the certificates and computes the digests of `items` for [`verify_signature_inner`].
+///
+/// Without a cache, each signature has three independent messages to hash: Z and
+/// SES_SealInfo (or the V1 form) for the maker, Z and TBS_Sign for the signer, and the data.
+/// [`sm3_lanes::digest_many`] hashes all of them side by side: first the Z values, then the
+/// messages. With a cache, the signatures' digests are left to the cache, which may skip them
+/// or start from a saved state; only the data is hashed here.
+fn prepare(
+    items: &[(&Signature, SignedData<'_>)],
+    sm2_id: &[u8],
+    cache: Option<&SealCache>,
+) -> Vec<Prepared> {
+    let mut prepared: Vec<Prepared> = items
+        .iter()
+        .map(|(signature, _)| Prepared {
+            maker: signature.seal().maker_certificate(),
+            signer: signature.signer_certificate(),
+            maker_digest: None,
+            signer_digest: None,
+            data_digest: None,
+        })
+        .collect();
+
+    // The messages to hash, as (item, which digest, parts): first the keys' Z values.
+    #[derive(Clone, Copy)]
+    enum Slot {
+        Maker,
+        Signer,
+        Data,
+    }
+    let mut keys: Vec<(usize, Slot, PublicKey)> = Vec::new();
+    if cache.is_none() {
+        for (index, entry) in prepared.iter().enumerate() {
+            for (slot, cert) in [(Slot::Maker, &entry.maker), (Slot::Signer, &entry.signer)] {
+                if let Some(key) = cert.as_ref().ok().and_then(|cert| cert.public_key().ok()) {
+                    keys.push((index, slot, key));
+                }
+            }
+        }
+    }
+    let z_inputs: Vec<Option<Vec<u8>>> = keys
+        .iter()
+        .map(|(_, _, key)| z_input(key, sm2_id))
+        .collect();
+    let z_parts: Vec<[&[u8]; 1]> = z_inputs
+        .iter()
+        .flatten()
+        .map(|input| [input.as_slice()])
+        .collect();
+    let z_messages: Vec<&[&[u8]]> = z_parts.iter().map(|parts| parts.as_slice()).collect();
+    let mut z_values = sm3_lanes::digest_many(&z_messages).into_iter();
+
+    let seal_messages: Vec<_> = items
+        .iter()
+        .map(|(signature, _)| signature.seal().signed_message())
+        .collect();
+    let mut targets: Vec<(usize, Slot)> = Vec::new();
+    let mut parts: Vec<[&[u8]; 2]> = Vec::new();
+    let mut z_held: Vec<(usize, Slot, [u8; 32])> = Vec::new();
+    for ((index, slot, _), input) in keys.iter().zip(&z_inputs) {
+        if input.is_some() {
+            let z = z_values.next().expect("one Z value per input");
+            z_held.push((*index, *slot, z));
+        }
+    }
+    for (index, slot, z) in &z_held {
+        let message: &[u8] = match slot {
+            Slot::Maker => &seal_messages[*index],
+            _ => items[*index].0.signed_message(),
+        };
+        targets.push((*index, *slot));
+        parts.push([z.as_slice(), message]);
+    }
+    for (index, (_, data)) in items.iter().enumerate() {
+        if let SignedData::Bytes(bytes) = data {
+            targets.push((index, Slot::Data));
+            parts.push([bytes, &[]]);
+        }
+    }
+    let messages: Vec<&[&[u8]]> = parts.iter().map(|parts| parts.as_slice()).collect();
+    for ((index, slot), digest) in targets.into_iter().zip(sm3_lanes::digest_many(&messages)) {
+        let entry = &mut prepared[index];
+        match slot {
+            Slot::Maker => entry.maker_digest = Some(digest),
+            Slot::Signer => entry.signer_digest = Some(digest),
+            Slot::Data => entry.data_digest = Some(digest),
+        }
+    }
+    prepared
 }
 
 fn verify_signature_inner(
@@ -117,7 +233,12 @@ fn verify_signature_inner(
     data: SignedData<'_>,
     options: &VerifyOptions,
     cache: Option<&SealCache>,
+    prepared: Option<Prepared>,
 ) -> SignatureReport {
+    let prepared = prepared.unwrap_or_else(|| {
+        let mut prepared = prepare(&[(signature, data)], &options.sm2_id, cache);
+        prepared.pop().expect("one item prepared")
+    });
     let seal = signature.seal();
     // A verified time stamp from a trusted authority fixes the signing time; otherwise it is
     // the signer's claim, timeInfo.
@@ -140,18 +261,20 @@ fn verify_signature_inner(
         &options.sm2_id,
         options.trust.as_deref(),
         cache,
+        (&prepared.maker, prepared.maker_digest),
         &mut seal_findings,
     );
     findings.extend(seal_findings);
     checks.extend(seal_checks);
 
-    let signer = signature.signer_certificate();
+    let signer = &prepared.signer;
     let signature_valid = {
         let check = signer_signature_check(
             signature,
             signer.as_ref().ok(),
             &options.sm2_id,
             cache,
+            prepared.signer_digest,
             &mut findings,
         );
         let ok = check.status == crate::report::CheckStatus::Passed;
@@ -166,7 +289,7 @@ fn verify_signature_inner(
         .contains(&signature.signer_cert);
     checks.push(cert_list_check(&seal.info.property.cert_list, in_list));
 
-    checks.push(match &signer {
+    checks.push(match signer {
         Ok(cert) => validity_check(
             "signature.signer_certificate_validity",
             "signer's certificate",
@@ -191,7 +314,8 @@ fn verify_signature_inner(
     let data_hash_valid = match data {
         SignedData::Absent => None,
         SignedData::Bytes(bytes) => {
-            Some(sm3(bytes).as_slice() == signature.tbs.data_hash.as_slice())
+            let digest = prepared.data_digest.unwrap_or_else(|| sm3(bytes));
+            Some(digest.as_slice() == signature.tbs.data_hash.as_slice())
         }
         SignedData::Digest(digest) => Some(digest.as_slice() == signature.tbs.data_hash.as_slice()),
     };
@@ -236,14 +360,18 @@ fn verify_signature_inner(
 }
 
 /// Checks of a seal at time `at`; returns them and whether the maker's signature verified.
+/// `maker` is the maker's certificate as read from the seal and, when already computed, the
+/// digest `e` of the maker's signature.
 fn seal_checks(
     seal: &Seal,
     at: Time,
     sm2_id: &[u8],
     trust: Option<&TrustPolicy>,
     cache: Option<&SealCache>,
+    maker: (&Result<Certificate>, Option<[u8; 32]>),
     findings: &mut Vec<Finding>,
 ) -> (Vec<Check>, bool) {
+    let (maker, maker_digest) = maker;
     let mut checks = Vec::new();
     let header = &seal.info.header;
     let expected_versions: &[i64] = match seal.version {
@@ -277,8 +405,7 @@ fn seal_checks(
         )
     });
 
-    let maker = seal.maker_certificate();
-    let maker_check = match &maker {
+    let maker_check = match maker {
         Err(e) => Check::failed(
             "seal.maker_signature",
             format!("the maker's certificate cannot be read: {e}"),
@@ -298,7 +425,9 @@ fn seal_checks(
                     &seal.signed_value,
                     location,
                     seal.signed_value_offset(),
-                    |key| message_digest(key, sm2_id, &seal.signed_message()),
+                    |key| {
+                        maker_digest.or_else(|| message_digest(key, sm2_id, &seal.signed_message()))
+                    },
                     findings,
                     ("maker", "制章者"),
                 )
@@ -338,7 +467,7 @@ fn seal_checks(
             ),
         )
     });
-    checks.push(match &maker {
+    checks.push(match maker {
         Ok(cert) => validity_check(
             "seal.maker_certificate_validity",
             "maker's certificate",
@@ -426,6 +555,7 @@ fn signer_signature_check(
     signer: Option<&Certificate>,
     sm2_id: &[u8],
     cache: Option<&SealCache>,
+    digest: Option<[u8; 32]>,
     findings: &mut Vec<Finding>,
 ) -> Check {
     let Some(cert) = signer else {
@@ -443,6 +573,9 @@ fn signer_signature_check(
         "SES_Signature.signature",
         signature.signature_offset(),
         |key| {
+            if digest.is_some() {
+                return digest;
+            }
             let message = signature.signed_message();
             match cache {
                 Some(cache) => {

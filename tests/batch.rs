@@ -181,6 +181,26 @@ fn made_batch_reports_each_failure() {
 
     // UserV4.esl and its tampered copy are two distinct seals.
     assert_eq!(cache.len(), 2);
+
+    // Without a cache, the three digests of every signature of a chunk are computed side by
+    // side. Each failure must stay with its own signature, wherever it is in the chunk.
+    let expected: Vec<Option<String>> = results
+        .iter()
+        .map(|result| result.as_ref().ok().map(|report| report.to_json_string()))
+        .collect();
+    for rotation in [0, 3, 8] {
+        let mut rotated = items.clone();
+        rotated.rotate_left(rotation);
+        let uncached = BatchVerifier::new(VerifyOptions::default())
+            .threads(1)
+            .without_cache()
+            .verify(&rotated);
+        for (index, result) in uncached.iter().enumerate() {
+            let original = (index + rotation) % items.len();
+            let got = result.as_ref().ok().map(|report| report.to_json_string());
+            assert_eq!(got, expected[original], "item {original}, rotation {rotation}");
+        }
+    }
 }
 
 #[test]

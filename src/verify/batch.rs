@@ -5,10 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::SealCache;
-use super::{SignedData, VerifyOptions, verify_signature_inner};
+use super::{SignedData, VerifyOptions, prepare, verify_signature_inner};
 use crate::error::Result;
 use crate::report::SignatureReport;
 use crate::signature::Signature;
+
+/// How many signatures a thread verifies at a time. Their SM3 digests, three per signature
+/// without a cache, run side by side in eight lanes.
+const CHUNK: usize = 8;
 
 /// One signature of a batch: its DER (an SES_Signature) and the data it protects.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +25,8 @@ pub struct BatchItem<'a> {
 
 /// A verifier for batches of signatures, such as the documents of an archive: it spreads the
 /// signatures over threads and shares one [`SealCache`] between them, so that each seal's
-/// maker signature is checked once per batch.
+/// maker signature is checked once per batch. Each thread takes up to eight signatures at a
+/// time and computes their SM3 digests side by side (eight lanes of AVX2 on x86-64).
 ///
 /// Each report is the same as [`super::verify_signature`] gives for that signature alone.
 ///
@@ -94,11 +99,16 @@ impl BatchVerifier {
     pub fn verify(&self, items: &[BatchItem<'_>]) -> Vec<Result<SignatureReport>> {
         let workers = self.threads.min(items.len());
         if workers <= 1 {
-            return items.iter().map(|item| self.verify_one(item)).collect();
+            return items
+                .chunks(CHUNK)
+                .flat_map(|chunk| self.verify_chunk(chunk))
+                .collect();
         }
 
-        // Each worker takes the next unclaimed index, so a slow signature (a large seal) does
-        // not hold up a fixed share of the batch.
+        // Each worker takes the next unclaimed chunk, so a slow signature (a large seal) does
+        // not hold up a fixed share of the batch. Chunks are smaller than CHUNK when that
+        // would leave a worker without one.
+        let chunk = CHUNK.min(items.len().div_ceil(workers));
         let next = AtomicUsize::new(0);
         let mut results: Vec<Option<Result<SignatureReport>>> = Vec::new();
         results.resize_with(items.len(), || None);
@@ -108,11 +118,15 @@ impl BatchVerifier {
                     scope.spawn(|| {
                         let mut done = Vec::new();
                         loop {
-                            let index = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(item) = items.get(index) else {
+                            let start = next.fetch_add(chunk, Ordering::Relaxed);
+                            let Some(claimed) = items.get(start..(start + chunk).min(items.len()))
+                            else {
                                 break;
                             };
-                            done.push((index, self.verify_one(item)));
+                            if claimed.is_empty() {
+                                break;
+                            }
+                            done.push((start, self.verify_chunk(claimed)));
                         }
                         done
                     })
@@ -124,8 +138,10 @@ impl BatchVerifier {
                 let done = handle
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                for (index, result) in done {
-                    results[index] = Some(result);
+                for (start, reports) in done {
+                    for (offset, result) in reports.into_iter().enumerate() {
+                        results[start + offset] = Some(result);
+                    }
                 }
             }
         });
@@ -135,13 +151,32 @@ impl BatchVerifier {
             .collect()
     }
 
-    fn verify_one(&self, item: &BatchItem<'_>) -> Result<SignatureReport> {
-        let signature = Signature::from_der(item.signature)?;
-        Ok(verify_signature_inner(
-            &signature,
-            item.data,
-            &self.options,
-            self.cache.as_deref(),
-        ))
+    /// Verifies a few signatures on this thread, their digests computed together.
+    fn verify_chunk(&self, items: &[BatchItem<'_>]) -> Vec<Result<SignatureReport>> {
+        let decoded: Vec<Result<Signature>> = items
+            .iter()
+            .map(|item| Signature::from_der(item.signature))
+            .collect();
+        let readable: Vec<(&Signature, SignedData<'_>)> = decoded
+            .iter()
+            .zip(items)
+            .filter_map(|(signature, item)| Some((signature.as_ref().ok()?, item.data)))
+            .collect();
+        let cache = self.cache.as_deref();
+        let mut prepared = prepare(&readable, &self.options.sm2_id, cache).into_iter();
+        decoded
+            .into_iter()
+            .zip(items)
+            .map(|(signature, item)| {
+                let signature = signature?;
+                Ok(verify_signature_inner(
+                    &signature,
+                    item.data,
+                    &self.options,
+                    cache,
+                    prepared.next(),
+                ))
+            })
+            .collect()
     }
 }
