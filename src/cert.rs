@@ -1,6 +1,7 @@
 //! X.509 certificates of seal makers and signers.
 
 pub(crate) mod issue;
+mod name;
 
 pub use issue::CertificateBuilder;
 
@@ -64,12 +65,12 @@ impl Certificate {
 
     /// The subject as an RFC 4514 string.
     pub fn subject(&self) -> String {
-        self.parsed.tbs_certificate().subject().to_string()
+        name::to_rfc4514(self.parsed.tbs_certificate().subject())
     }
 
     /// The issuer as an RFC 4514 string.
     pub fn issuer(&self) -> String {
-        self.parsed.tbs_certificate().issuer().to_string()
+        name::to_rfc4514(self.parsed.tbs_certificate().issuer())
     }
 
     /// The serial number in upper-case hexadecimal.

@@ -198,7 +198,10 @@ fn made_batch_reports_each_failure() {
         for (index, result) in uncached.iter().enumerate() {
             let original = (index + rotation) % items.len();
             let got = result.as_ref().ok().map(|report| report.to_json_string());
-            assert_eq!(got, expected[original], "item {original}, rotation {rotation}");
+            assert_eq!(
+                got, expected[original],
+                "item {original}, rotation {rotation}"
+            );
         }
     }
 }

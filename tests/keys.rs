@@ -113,3 +113,36 @@ fn streamed_and_digest_signing_verify() {
     // The same inputs give the same TBS_Sign: only the signature value is random.
     assert_eq!(streamed.signed_message(), by_digest.signed_message());
 }
+
+#[test]
+fn certificate_names_read_as_x509_cert_writes_them() {
+    // Certificate::subject and issuer write names without x509-cert's Display; the strings
+    // must stay the same for every certificate the vectors hold, Chinese names included.
+    let mut certificates = Vec::new();
+    for file in ["USER", "ROOT", "SealBuilder", "sign_cert"] {
+        let file = if file == "sign_cert" {
+            "keys/sign_cert.pem".to_string()
+        } else {
+            format!("keys/{file}.cert.pem")
+        };
+        certificates.push(Certificate::from_pem(&common::read(&file)).unwrap());
+    }
+    let seals = std::fs::read_dir(common::vectors().join("seals")).unwrap();
+    for entry in seals {
+        let path = entry.unwrap().path();
+        if let Ok(seal) = Seal::from_der(&std::fs::read(&path).unwrap()) {
+            certificates.push(seal.maker_certificate().unwrap());
+        }
+    }
+    assert!(
+        certificates.len() >= 8,
+        "{} certificates",
+        certificates.len()
+    );
+    for cert in &certificates {
+        let tbs = cert.x509().tbs_certificate();
+        assert_eq!(cert.subject(), tbs.subject().to_string());
+        assert_eq!(cert.issuer(), tbs.issuer().to_string());
+        assert!(cert.subject().contains('='), "{}", cert.subject());
+    }
+}
