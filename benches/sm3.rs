@@ -1,5 +1,6 @@
-//! SM3 throughput: one-shot digests of 64 B, 4 KiB and 1 MiB, and a 100 MiB stream fed to
-//! `Sm3Hasher` in 64 KiB pieces, the chunk size `SignatureBuilder::sign_reader` uses.
+//! SM3 throughput: one-shot digests of 64 B, 4 KiB and 1 MiB, a 100 MiB stream fed to
+//! `Sm3Hasher` in 64 KiB pieces, the chunk size `SignatureBuilder::sign_reader` uses, and eight
+//! independent 4 KiB documents hashed one after another and side by side with `sm3_many`.
 
 mod common;
 
@@ -9,7 +10,7 @@ use common::Clock;
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use eseal::crypto::{Sm3Hasher, sm3};
+use eseal::crypto::{Sm3Hasher, sm3, sm3_many};
 
 const STREAM_BYTES: usize = 100 << 20;
 const CHUNK_BYTES: usize = 64 << 10;
@@ -46,9 +47,36 @@ fn stream(c: &mut Criterion<Clock>) {
     group.finish();
 }
 
+fn many(c: &mut Criterion<Clock>) {
+    const DOCUMENTS: usize = 8;
+    const DOCUMENT_BYTES: usize = 4 << 10;
+    let documents: Vec<Vec<u8>> = (0..DOCUMENTS)
+        .map(|i| {
+            let mut document = common::document(DOCUMENT_BYTES);
+            document[0] = i as u8;
+            document
+        })
+        .collect();
+    let documents: Vec<&[u8]> = documents.iter().map(Vec::as_slice).collect();
+    let mut group = c.benchmark_group("sm3_8_documents");
+    group.throughput(Throughput::Bytes((DOCUMENTS * DOCUMENT_BYTES) as u64));
+    group.bench_function("4KiB_one_by_one", |b| {
+        b.iter(|| {
+            black_box(&documents)
+                .iter()
+                .map(|document| sm3(document))
+                .collect::<Vec<_>>()
+        })
+    });
+    group.bench_function("4KiB_sm3_many", |b| {
+        b.iter(|| sm3_many(black_box(&documents)))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion();
-    targets = one_shot, stream
+    targets = one_shot, stream, many
 }
 criterion_main!(benches);
