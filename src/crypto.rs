@@ -12,7 +12,7 @@ mod signature_value;
 mod sm2p256;
 pub(crate) mod sm3_lanes;
 
-pub use keys::{PrivateKey, PublicKey};
+pub use keys::{PrivateKey, PublicKey, PublicKeyTable};
 pub use signature_value::SignatureValue;
 
 use sm3::{Digest, Sm3};

@@ -139,11 +139,12 @@ struct Prepared {
 
 /// Reads the certificates and computes the digests of `items` for [`verify_signature_inner`].
 ///
-/// Without a cache, each signature has three independent messages to hash: Z and
-/// SES_SealInfo (or the V1 form) for the maker, Z and TBS_Sign for the signer, and the data.
+/// Each signature has three independent messages to hash: Z and SES_SealInfo (or the V1
+/// form) for the maker, Z and TBS_Sign for the signer, and the data.
 /// [`sm3_lanes::digest_many`] hashes all of them side by side: first the Z values, then the
-/// messages. With a cache, the signatures' digests are left to the cache, which may skip them
-/// or start from a saved state; only the data is hashed here.
+/// messages. When the cache already holds the seal's maker check, the maker's digest is not
+/// needed and the signer's is left to the cache, which starts from the SM3 state after the
+/// seal when it has one; only the data is hashed here.
 fn prepare(
     items: &[(&Signature, SignedData<'_>)],
     sm2_id: &[u8],
@@ -168,12 +169,14 @@ fn prepare(
         Data,
     }
     let mut keys: Vec<(usize, Slot, PublicKey)> = Vec::new();
-    if cache.is_none() {
-        for (index, entry) in prepared.iter().enumerate() {
-            for (slot, cert) in [(Slot::Maker, &entry.maker), (Slot::Signer, &entry.signer)] {
-                if let Some(key) = cert.as_ref().ok().and_then(|cert| cert.public_key().ok()) {
-                    keys.push((index, slot, key));
-                }
+    for (index, entry) in prepared.iter().enumerate() {
+        let seal = items[index].0.seal();
+        if cache.is_some_and(|cache| cache.knows_seal(seal, sm2_id)) {
+            continue;
+        }
+        for (slot, cert) in [(Slot::Maker, &entry.maker), (Slot::Signer, &entry.signer)] {
+            if let Some(key) = cert.as_ref().ok().and_then(|cert| cert.public_key().ok()) {
+                keys.push((index, slot, key));
             }
         }
     }
@@ -428,6 +431,7 @@ fn seal_checks(
                     |key| {
                         maker_digest.or_else(|| message_digest(key, sm2_id, &seal.signed_message()))
                     },
+                    cache,
                     findings,
                     ("maker", "制章者"),
                 )
@@ -584,6 +588,7 @@ fn signer_signature_check(
                 None => message_digest(key, sm2_id, message),
             }
         },
+        cache,
         findings,
         ("signer", "签章者"),
     )
@@ -598,6 +603,7 @@ fn verify_sm2(
     location: &str,
     offset: usize,
     digest: impl FnOnce(&PublicKey) -> Option<[u8; 32]>,
+    cache: Option<&SealCache>,
     findings: &mut Vec<Finding>,
     party: (&str, &str),
 ) -> Check {
@@ -638,7 +644,11 @@ fn verify_sm2(
             "SM2 用户标识长于 8191 字节",
         );
     };
-    if key.verify_digest(&e, &value) {
+    let valid = match cache {
+        Some(cache) => cache.verify_digest(&key, &e, &value),
+        None => key.verify_digest(&e, &value),
+    };
+    if valid {
         Check::passed(
             name,
             format!("the {en}'s SM2 signature is valid"),

@@ -9,8 +9,8 @@ use common::{read, time, vectors};
 use eseal::report::CheckStatus;
 use eseal::verify::{BatchItem, BatchVerifier, SealCache, verify_signature_cached};
 use eseal::{
-    Certificate, PrivateKey, Seal, Signature, SignatureBuilder, SignedData, VerifyOptions,
-    verify_signature,
+    Certificate, PrivateKey, Seal, SealBuilder, Signature, SignatureBuilder, SignedData,
+    VerifyOptions, verify_signature,
 };
 
 /// Reads each signature folder of the vectors: its name, SignedValue.dat and, where present,
@@ -326,5 +326,94 @@ fn warm_cache_still_hashes_what_follows_the_seal() {
             &made_signatures.signatures[1],
             SignedData::Bytes(&made_signatures.documents[1])
         )
+    );
+}
+
+#[test]
+fn distinct_seals_of_one_maker_use_key_tables_and_still_fail_forgeries() {
+    // 24 signatures, each with a seal of its own from the SealBuilder maker, all by USER. From
+    // the eighth verification of a key on, the cache verifies with the key's table; the
+    // tampered signatures come after that, and a good one after them.
+    let picture = Seal::from_der(&read("seals/UserV4.esl"))
+        .unwrap()
+        .info
+        .picture;
+    let maker_key = PrivateKey::from_pem(&read("keys/SealBuilder.key.pem")).unwrap();
+    let maker_cert = Certificate::from_pem(&read("keys/SealBuilder.cert.pem")).unwrap();
+    let key = PrivateKey::from_pem(&read("keys/USER.key.pem")).unwrap();
+    let cert = Certificate::from_pem(&read("keys/USER.cert.pem")).unwrap();
+    let mut signatures = Vec::new();
+    let mut documents = Vec::new();
+    for i in 0..24 {
+        let seal = SealBuilder::new(format!("KEY-TABLE-{i:02}"), "密钥表测试章")
+            .validity(time("2021-01-01"), time("2022-01-01"))
+            .create_date(time("2021-01-01"))
+            .picture(picture.data.clone(), picture.width, picture.height)
+            .unwrap()
+            .signer_certificate(&cert)
+            .sign(&maker_key, &maker_cert)
+            .unwrap();
+        let document = format!("document {i} of an archive").into_bytes();
+        let signature = SignatureBuilder::new(&seal, &key, &cert)
+            .time(time("2021-06-01"))
+            .sign(&document)
+            .unwrap();
+        signatures.push(signature.as_der().to_vec());
+        documents.push(document);
+    }
+    // 20: the signer's signature value changed (its last byte, in s).
+    let last = signatures[20].len() - 1;
+    signatures[20][last] ^= 0x01;
+    // 21: a byte of the seal's picture changed, which breaks both signatures.
+    let middle = signatures[21].len() / 2;
+    signatures[21][middle] ^= 0x01;
+    // 22: another document.
+    documents[22] = b"a document that was not signed".to_vec();
+    // 23: untouched, verified with both tables after the failures.
+
+    let items: Vec<BatchItem> = signatures
+        .iter()
+        .zip(&documents)
+        .map(|(der, document)| BatchItem {
+            signature: der,
+            data: SignedData::Bytes(document),
+        })
+        .collect();
+    let cache = Arc::new(SealCache::default());
+    let results = BatchVerifier::new(VerifyOptions::default())
+        .threads(1)
+        .cache(Arc::clone(&cache))
+        .verify(&items);
+    assert_eq!(cache.key_tables(), 2, "the maker's and the signer's tables");
+
+    for (index, result) in results.iter().enumerate() {
+        let report = result.as_ref().unwrap();
+        assert_eq!(
+            report.to_json_string(),
+            alone(&signatures[index], SignedData::Bytes(&documents[index])),
+            "signature {index}"
+        );
+        assert_eq!(
+            report.valid,
+            !(20..23).contains(&index),
+            "signature {index}"
+        );
+    }
+    let status =
+        |index: usize, name: &str| results[index].as_ref().unwrap().check(name).unwrap().status;
+    assert_eq!(
+        status(20, "signature.signer_signature"),
+        CheckStatus::Failed
+    );
+    assert_eq!(status(20, "seal.maker_signature"), CheckStatus::Passed);
+    assert_eq!(status(21, "seal.maker_signature"), CheckStatus::Failed);
+    assert_eq!(
+        status(21, "signature.signer_signature"),
+        CheckStatus::Failed
+    );
+    assert_eq!(status(22, "signature.data_hash"), CheckStatus::Failed);
+    assert_eq!(
+        status(22, "signature.signer_signature"),
+        CheckStatus::Passed
     );
 }

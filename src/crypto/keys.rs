@@ -1,12 +1,13 @@
 //! SM2 key pairs: reading, generation, signing and verification.
 
 use std::fmt;
+use std::sync::Arc;
 
 use sm2::elliptic_curve::sec1::ToSec1Point;
 use sm2::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use zeroize::Zeroizing;
 
-use super::sm2p256::{self, AffinePoint, Scalar};
+use super::sm2p256::{self, AffinePoint, FixedBaseTable, Scalar};
 use super::{SignatureValue, message_digest};
 use crate::error::{Error, Result};
 use crate::keystore::{self, KeyFormat, KeystoreError};
@@ -97,6 +98,45 @@ impl PublicKey {
     /// [1, n-1] as well as signatures that do not match.
     pub fn verify_digest(&self, e: &[u8; 32], signature: &SignatureValue) -> bool {
         sm2p256::verify_prehash(&self.point, e, &signature.r, &signature.s)
+    }
+}
+
+/// A public key with a table of precomputed multiples, for verifying many signatures made
+/// with one key, such as a seal maker's or a signer's across a batch.
+///
+/// The table takes 88 KiB and costs about as much to build as ten verifications with
+/// [`PublicKey::verify_digest`]; each verification with it is then two to three times as fast.
+/// The results are the same. Cloning shares the table.
+#[derive(Clone)]
+pub struct PublicKeyTable {
+    key: PublicKey,
+    table: Arc<FixedBaseTable>,
+}
+
+impl PublicKeyTable {
+    /// Builds the table of `key`.
+    pub fn new(key: &PublicKey) -> Self {
+        Self {
+            key: key.clone(),
+            table: Arc::new(FixedBaseTable::new(&key.point)),
+        }
+    }
+
+    /// The key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.key
+    }
+
+    /// Verifies `signature` over a precomputed `e = SM3(Z || M)`, like
+    /// [`PublicKey::verify_digest`].
+    pub fn verify_digest(&self, e: &[u8; 32], signature: &SignatureValue) -> bool {
+        sm2p256::verify_prehash_with_table(&self.table, e, &signature.r, &signature.s)
+    }
+}
+
+impl fmt::Debug for PublicKeyTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PublicKeyTable").field(&self.key).finish()
     }
 }
 

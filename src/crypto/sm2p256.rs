@@ -23,7 +23,9 @@ mod reference;
 
 use field::FieldElement;
 pub(crate) use point::AffinePoint;
+use point::JacobianPoint;
 pub(crate) use scalar::Scalar;
+pub(crate) use table::FixedBaseTable;
 
 /// Returns the public key `d·G` for a private scalar `d` in [1, n-1], or `None` for 0.
 pub(crate) fn public_key(d: &Scalar) -> Option<AffinePoint> {
@@ -73,6 +75,31 @@ pub(crate) fn verify_prehash(
     r: &[u8; 32],
     s: &[u8; 32],
 ) -> bool {
+    verify_with(e, r, s, |s, t| {
+        multiply::mul_double_vartime(s, t, public_key)
+    })
+}
+
+/// Verifies like [`verify_prehash`], with the public key given by its [`FixedBaseTable`].
+pub(crate) fn verify_prehash_with_table(
+    public_key_table: &FixedBaseTable,
+    e: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+) -> bool {
+    verify_with(e, r, s, |s, t| {
+        multiply::mul_double_with_table(s, t, public_key_table)
+    })
+}
+
+/// The verification steps around the multiplication, which `multiply` does: it returns
+/// `s·G + t·P` for the given s and t.
+fn verify_with(
+    e: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+    multiply: impl FnOnce(&Scalar, &Scalar) -> JacobianPoint,
+) -> bool {
     let (Some(r), Some(s)) = (Scalar::from_bytes(r), Scalar::from_bytes(s)) else {
         return false;
     };
@@ -83,7 +110,7 @@ pub(crate) fn verify_prehash(
     if t.is_zero() {
         return false;
     }
-    let point = multiply::mul_double_vartime(&s, &t, public_key);
+    let point = multiply(&s, &t);
     let c = r.sub(&Scalar::from_bytes_reduced(e));
     let candidates = [Some(*c.limbs()), c.plus_order()];
     candidates
@@ -102,7 +129,7 @@ mod tests {
     use sm2::elliptic_curve::{Group, PrimeField};
     use sm2::{FieldBytes, ProjectivePoint};
 
-    use super::multiply::{mul_double_vartime, mul_generator};
+    use super::multiply::{mul_double_vartime, mul_double_with_table, mul_generator};
     use super::point::JacobianPoint;
     use super::reference::TestRng;
     use super::*;
@@ -227,6 +254,52 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn mul_double_with_table_matches_sm2_crate() {
+        let mut rng = TestRng::new(16);
+        let mut scalars = test_scalars(&mut rng, 12);
+        scalars.push([0; 32]);
+        let keys: Vec<[u8; 32]> = vec![small(1), ORDER_MINUS_ONE, small(2), small(33)]
+            .into_iter()
+            .chain(test_scalars(&mut rng, 3).into_iter().skip(13))
+            .collect();
+        for d in &keys {
+            let key_point = ProjectivePoint::generator() * theirs(d);
+            let table = FixedBaseTable::new(&affine_from_theirs(&key_point));
+            for (i, s) in scalars.iter().enumerate() {
+                let pairs = [i, (i + 5) % scalars.len(), (3 * i + 1) % scalars.len()];
+                for t in pairs.map(|j| &scalars[j]) {
+                    let expected = encode_theirs(
+                        &(ProjectivePoint::generator() * theirs(s) + key_point * theirs(t)),
+                    );
+                    let actual = encode(&mul_double_with_table(&ours(s), &ours(t), &table));
+                    assert_eq!(actual, expected, "d = {d:x?}, s = {s:x?}, t = {t:x?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mul_double_with_table_reaches_identity_and_doubles() {
+        // With P = G every row adds G's entry to the same entry or its negation.
+        let table = FixedBaseTable::new(&AffinePoint::GENERATOR);
+        let mut rng = TestRng::new(17);
+        for s in test_scalars(&mut rng, 8) {
+            let s = ours(&s);
+            let t = Scalar::ZERO.sub(&s);
+            let sum = mul_double_with_table(&s, &t, &table);
+            assert!(bool::from(sum.is_identity()), "s = {s:x?}");
+            let doubled = mul_double_with_table(&s, &s, &table);
+            assert_eq!(
+                encode(&doubled),
+                encode(&mul_generator(&s.add(&s))),
+                "s = {s:x?}"
+            );
+        }
+        let zero = mul_double_with_table(&Scalar::ZERO, &Scalar::ZERO, &table);
+        assert!(bool::from(zero.is_identity()));
     }
 
     #[test]
@@ -393,6 +466,7 @@ mod tests {
             let verifying_key =
                 sm2::dsa::VerifyingKey::new("1234567812345678", secret.public_key()).unwrap();
             let point = affine_from_theirs(&secret.public_key().to_projective());
+            let table = FixedBaseTable::new(&point);
             // d = n - 1 has no (1 + d)^-1, so the sm2 crate cannot sign with it: use random
             // (r, s) pairs for that key instead.
             let can_sign = *d_bytes != ORDER_MINUS_ONE;
@@ -414,6 +488,11 @@ mod tests {
                     expected,
                     "d = {d_bytes:x?}"
                 );
+                assert_eq!(
+                    verify_prehash_with_table(&table, &e, &r, &s),
+                    expected,
+                    "d = {d_bytes:x?}, with the key's table"
+                );
                 assert_eq!(expected, can_sign, "d = {d_bytes:x?}");
 
                 // Flip single bits of e, r and s.
@@ -431,6 +510,11 @@ mod tests {
                         verify_prehash(&point, &e2, &r2, &s2),
                         expected,
                         "d = {d_bytes:x?}, bit {bit}"
+                    );
+                    assert_eq!(
+                        verify_prehash_with_table(&table, &e2, &r2, &s2),
+                        expected,
+                        "d = {d_bytes:x?}, bit {bit}, with the key's table"
                     );
                 }
             }

@@ -107,3 +107,68 @@ impl VerificationTable {
         if digit < 0 { entry.neg() } else { entry }
     }
 }
+
+/// The digit width of [`FixedBaseTable`]: scalars are written in radix 2^6 with signed digits.
+pub(super) const FIXED_BASE_WIDTH: u32 = 6;
+
+/// The number of signed radix-2^6 digits of a scalar below 2^256. The last digit takes the
+/// carry out of bit 255, so the digits cover 258 bits.
+pub(super) const FIXED_BASE_ROWS: usize = 43;
+
+/// The largest digit magnitude, and the number of entries in a row.
+const FIXED_BASE_ROW_LENGTH: usize = 1 << (FIXED_BASE_WIDTH - 1);
+
+/// Multiples of one point B for a multiplication without doublings: row i holds
+/// `j · 2^(6i) · B` for j = 1..=32, so that `k·B` is the sum over k's signed digits `d_i` of
+/// ±(row i, entry |d_i|). For public points only: lookups index the row directly.
+///
+/// A table takes 43 × 32 affine points, 88 KiB, and costs about as much to build as ten
+/// verifications. It makes the multiplication by B about three times faster.
+pub(crate) struct FixedBaseTable {
+    rows: Vec<[AffinePoint; FIXED_BASE_ROW_LENGTH]>,
+}
+
+impl FixedBaseTable {
+    /// Builds the table of `base`.
+    pub(crate) fn new(base: &AffinePoint) -> Self {
+        let mut points = Vec::with_capacity(FIXED_BASE_ROWS * FIXED_BASE_ROW_LENGTH);
+        let mut row_base = base.to_jacobian();
+        for _ in 0..FIXED_BASE_ROWS {
+            let mut multiple = row_base;
+            for j in 1..=FIXED_BASE_ROW_LENGTH {
+                points.push(multiple);
+                if j < FIXED_BASE_ROW_LENGTH {
+                    multiple = multiple.add_vartime(&row_base);
+                }
+            }
+            // 2 · 32 · 2^(6i) · B is the next row's base.
+            row_base = multiple.double();
+        }
+        // B has prime order n, and n divides no j · 2^(6i) with j <= 32, so no entry is the
+        // identity.
+        let affine = batch_to_affine(&points).expect("j · 2^(6i) · B is never the identity");
+        let rows = affine
+            .chunks_exact(FIXED_BASE_ROW_LENGTH)
+            .map(|chunk| {
+                let mut row = [AffinePoint::GENERATOR; FIXED_BASE_ROW_LENGTH];
+                row.copy_from_slice(chunk);
+                row
+            })
+            .collect();
+        Self { rows }
+    }
+
+    /// Returns the table of G, building it on the first call.
+    pub(super) fn generator() -> &'static Self {
+        static TABLE: OnceLock<FixedBaseTable> = OnceLock::new();
+        TABLE.get_or_init(|| Self::new(&AffinePoint::GENERATOR))
+    }
+
+    /// Returns `digit · 2^(6·row) · B` for a nonzero digit with |digit| <= 32. Not constant
+    /// time.
+    #[inline(always)]
+    pub(super) fn multiple(&self, row: usize, digit: i8) -> AffinePoint {
+        let entry = self.rows[row][usize::from(digit.unsigned_abs()) - 1];
+        if digit < 0 { entry.neg() } else { entry }
+    }
+}
