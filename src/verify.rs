@@ -80,7 +80,7 @@ pub fn verify_seal(seal: &Seal, options: &VerifyOptions) -> SealReport {
         &options.sm2_id,
         options.trust.as_deref(),
         None,
-        (&seal.maker_certificate(), None),
+        (&seal.maker_certificate().map(Arc::new), None),
         &mut findings,
     );
     SealReport {
@@ -126,8 +126,8 @@ pub fn verify_signature_cached(
 /// The certificates of a signature and the SM3 digests its checks need, read and computed
 /// before the checks so that the digests of all signatures of a batch run side by side.
 struct Prepared {
-    maker: Result<Certificate>,
-    signer: Result<Certificate>,
+    maker: Result<Arc<Certificate>>,
+    signer: Result<Arc<Certificate>>,
     /// `e` of the maker's signature; `None` when it is left to the check, with a cache or
     /// with a key or ID that does not give a Z value.
     maker_digest: Option<[u8; 32]>,
@@ -153,8 +153,8 @@ fn prepare(
     let mut prepared: Vec<Prepared> = items
         .iter()
         .map(|(signature, _)| Prepared {
-            maker: signature.seal().maker_certificate(),
-            signer: signature.signer_certificate(),
+            maker: read_certificate(&signature.seal().maker_cert, cache),
+            signer: read_certificate(&signature.signer_cert, cache),
             maker_digest: None,
             signer_digest: None,
             data_digest: None,
@@ -231,6 +231,14 @@ fn prepare(
     prepared
 }
 
+/// Reads a certificate, from the cache when it has read the same bytes before.
+fn read_certificate(der: &[u8], cache: Option<&SealCache>) -> Result<Arc<Certificate>> {
+    match cache {
+        Some(cache) => cache.certificate(der),
+        None => Certificate::from_der(der).map(Arc::new),
+    }
+}
+
 fn verify_signature_inner(
     signature: &Signature,
     data: SignedData<'_>,
@@ -274,7 +282,7 @@ fn verify_signature_inner(
     let signature_valid = {
         let check = signer_signature_check(
             signature,
-            signer.as_ref().ok(),
+            signer.as_deref().ok(),
             &options.sm2_id,
             cache,
             prepared.signer_digest,
@@ -308,7 +316,7 @@ fn verify_signature_inner(
     });
     checks.extend(trust_checks(
         SIGNER,
-        signer.as_ref().ok(),
+        signer.as_deref().ok(),
         at,
         options.trust.as_deref(),
         &mut findings,
@@ -354,7 +362,7 @@ fn verify_signature_inner(
         data_hash_valid,
         signer_in_cert_list: in_list,
         signing_time: at,
-        signer: signer.as_ref().ok().map(Certificate::subject),
+        signer: signer.as_deref().ok().map(Certificate::subject),
         property_info: signature.tbs.property_info.clone(),
         seal: SealSummary::new(seal, maker_ok),
         checks,
@@ -371,7 +379,7 @@ fn seal_checks(
     sm2_id: &[u8],
     trust: Option<&TrustPolicy>,
     cache: Option<&SealCache>,
-    maker: (&Result<Certificate>, Option<[u8; 32]>),
+    maker: (&Result<Arc<Certificate>>, Option<[u8; 32]>),
     findings: &mut Vec<Finding>,
 ) -> (Vec<Check>, bool) {
     let (maker, maker_digest) = maker;
@@ -487,7 +495,7 @@ fn seal_checks(
     });
     checks.extend(trust_checks(
         MAKER,
-        maker.as_ref().ok(),
+        maker.as_deref().ok(),
         at,
         trust,
         findings,

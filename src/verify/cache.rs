@@ -3,9 +3,11 @@
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use crate::cert::Certificate;
 use crate::crypto::{PublicKey, PublicKeyTable, SignatureValue, Sm3Hasher, z_value};
+use crate::error::Result;
 use crate::finding::Finding;
 use crate::report::Check;
 use crate::seal::Seal;
@@ -44,7 +46,15 @@ pub struct SealCache {
     entries: Mutex<Outcomes>,
     prefixes: Mutex<Prefixes>,
     keys: Mutex<KeyTables>,
+    certificates: Mutex<Certificates>,
     capacity: usize,
+}
+
+/// Certificates as read, in buckets by a hash of their DER, and how many there are.
+#[derive(Default)]
+struct Certificates {
+    buckets: HashMap<u64, Vec<Arc<Certificate>>>,
+    count: usize,
 }
 
 /// The number of key tables a cache keeps at most: 1.4 MiB of tables.
@@ -148,6 +158,7 @@ impl SealCache {
             entries: Mutex::new(Outcomes::default()),
             prefixes: Mutex::new(Prefixes::default()),
             keys: Mutex::new(KeyTables::default()),
+            certificates: Mutex::new(Certificates::default()),
             capacity: capacity.max(1),
         }
     }
@@ -360,6 +371,33 @@ impl SealCache {
         valid
     }
 
+    /// Reads the certificate `der`, or returns the one read from the same bytes before. Reading
+    /// an X.509 certificate takes about 6 µs, and each signature has two. Certificates that
+    /// cannot be read are not kept, so their error is the one `Certificate::from_der` gives.
+    pub(crate) fn certificate(&self, der: &[u8]) -> Result<Arc<Certificate>> {
+        let mut hasher = DefaultHasher::new();
+        der.hash(&mut hasher);
+        let fingerprint = hasher.finish();
+        let known = recover(self.certificates.lock())
+            .buckets
+            .get(&fingerprint)
+            .and_then(|bucket| bucket.iter().find(|cert| cert.as_der() == der).cloned());
+        if let Some(cert) = known {
+            return Ok(cert);
+        }
+        let cert = Arc::new(Certificate::from_der(der)?);
+        let mut certificates = recover(self.certificates.lock());
+        if certificates.count >= self.capacity {
+            *certificates = Certificates::default();
+        }
+        let bucket = certificates.buckets.entry(fingerprint).or_default();
+        if !bucket.iter().any(|known| known.as_der() == der) {
+            bucket.push(Arc::clone(&cert));
+            certificates.count += 1;
+        }
+        Ok(cert)
+    }
+
     /// Returns the number of key tables the cache holds.
     pub fn key_tables(&self) -> usize {
         recover(self.keys.lock()).tables
@@ -541,5 +579,40 @@ mod tests {
             assert!(cache.key_tables() <= KEY_TABLE_CAPACITY, "key {index}");
         }
         assert_eq!(cache.key_tables(), 3);
+    }
+
+    #[test]
+    fn certificates_are_read_once_and_bad_ones_not_kept() {
+        let key = PrivateKey::generate().unwrap();
+        let cert = crate::cert::CertificateBuilder::new(
+            "CN=cache test",
+            1,
+            crate::time::Time::parse("2025-01-01").unwrap(),
+            crate::time::Time::parse("2030-01-01").unwrap(),
+        )
+        .sign(key.public_key(), None, Some(&key))
+        .unwrap();
+        let der = cert.as_der().to_vec();
+        let cache = SealCache::new(2);
+        let first = cache.certificate(&der).unwrap();
+        let second = cache.certificate(&der).unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+        assert_eq!(first.as_der(), der.as_slice());
+
+        let mut broken = der.clone();
+        broken.truncate(der.len() - 1);
+        assert!(cache.certificate(&broken).is_err());
+        assert!(cache.certificate(&broken).is_err());
+        assert_eq!(recover(cache.certificates.lock()).count, 1);
+
+        // A changed byte is another certificate (here one whose signature no longer verifies,
+        // which reading does not check).
+        let mut other = der.clone();
+        let last = other.len() - 1;
+        other[last] ^= 1;
+        let read = cache.certificate(&other).unwrap();
+        assert!(!Arc::ptr_eq(&read, &first));
+        assert_eq!(read.as_der(), other.as_slice());
+        assert_eq!(recover(cache.certificates.lock()).count, 2);
     }
 }
