@@ -270,8 +270,8 @@ mod tests {
     }
 
     /// The differential tests against the `sm2` crate run whichever variant this processor
-    /// selects. This test runs the portable body directly and compares it with the selected
-    /// variant, so that both are checked on a processor with BMI2.
+    /// selects. This test runs the portable bodies directly and compares them with the selected
+    /// variants, so that both are checked on a processor with BMI2.
     #[test]
     fn portable_and_selected_variants_agree() {
         let mut rng = TestRng::new(5);
@@ -288,6 +288,15 @@ mod tests {
                 let selected = mul_double_vartime(&s, &t, key).to_affine();
                 assert!(portable.is_some());
                 assert_eq!(portable, selected, "s = {s:x?}, t = {t:x?}");
+                let table = FixedBaseTable::new(key);
+                let portable = mul_double_with_table_body(&s, &t, &table).to_affine();
+                let selected = mul_double_with_table(&s, &t, &table).to_affine();
+                assert_eq!(portable, selected, "s = {s:x?}, t = {t:x?}, with a table");
+                assert_eq!(
+                    portable,
+                    mul_double_vartime(&s, &t, key).to_affine(),
+                    "s = {s:x?}, t = {t:x?}, with and without a table"
+                );
             }
         }
     }
