@@ -15,6 +15,17 @@
 //! the default ID, so it includes Z and `e = SM3(Z || M)`. One SM3 operation is `sm3` over
 //! 1 MiB. The C programs in benches/compare/ measure OpenSSL and GmSSL the same way.
 //!
+//! When the key is USER.key.pem in the vectors' `keys/` folder, eseal also measures full
+//! GB/T 38540 signature verification over 4 KiB documents, per signature:
+//!
+//! ```text
+//! full_verify_alone <ops/s> ...            verify_signature of one signature, UserV4.esl
+//! full_verify_distinct_seals <ops/s> ...   BatchVerifier on 1 thread, 64 signatures with 64
+//!                                          seals of one maker, a new verifier per batch
+//! full_verify_same_seal <ops/s> ...        BatchVerifier on 1 thread, 64 signatures with
+//!                                          UserV4.esl, one verifier for every batch
+//! ```
+//!
 //! With `--rustcrypto`, the same three operations run on the RustCrypto `sm2` and `sm3` crates
 //! that eseal depends on (`SigningKey::sign` and `VerifyingKey::verify` with the same ID, and
 //! `Sm3::digest`), so the comparison harness can show them beside eseal.
@@ -139,7 +150,115 @@ fn main() -> ExitCode {
     print_rates("sm2_sign", &sign_rate, 1.0, "ops/s");
     print_rates("sm2_verify", &verify_rate, 1.0, "ops/s");
     print_rates("sm3_1MiB", &sm3_rate, SM3_INPUT_BYTES as f64 / 1e6, "MB/s");
+    if !rustcrypto {
+        let vectors = std::path::Path::new(&args[0])
+            .parent()
+            .and_then(std::path::Path::parent);
+        if let Some(vectors) = vectors.filter(|dir| dir.join("seals/UserV4.esl").is_file()) {
+            match measure_full_verification(vectors, duration) {
+                Ok(rates) => {
+                    for (name, rates) in rates {
+                        print_rates(name, &rates, 1.0, "ops/s");
+                    }
+                }
+                Err(e) => {
+                    eprintln!("speed: full verification: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// Measures full signature verification with the vectors' UserV4.esl, USER and SealBuilder
+/// keys at 2021-06-01, inside every validity period. Rates are per signature.
+fn measure_full_verification(
+    vectors: &std::path::Path,
+    duration: Duration,
+) -> eseal::Result<Vec<(&'static str, Rates)>> {
+    use eseal::verify::{BatchItem, BatchVerifier};
+    use eseal::{
+        Certificate, Seal, SealBuilder, Signature, SignatureBuilder, SignedData, Time,
+        VerifyOptions, verify_signature,
+    };
+
+    const SIGNATURES: usize = 64;
+    let read = |name: &str| {
+        let path = vectors.join(name);
+        std::fs::read(&path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    };
+    let time = |text: &str| Time::parse(text).expect("a valid time");
+    let user_seal = Seal::from_der(&read("seals/UserV4.esl")?)?;
+    let key = PrivateKey::from_pem(&read("keys/USER.key.pem")?)?;
+    let cert = Certificate::from_pem(&read("keys/USER.cert.pem")?)?;
+    let maker_key = PrivateKey::from_pem(&read("keys/SealBuilder.key.pem")?)?;
+    let maker_cert = Certificate::from_pem(&read("keys/SealBuilder.cert.pem")?)?;
+    let picture = &user_seal.info.picture;
+
+    let mut same_seal = Vec::new();
+    let mut distinct_seals = Vec::new();
+    let mut documents = Vec::new();
+    for i in 0..SIGNATURES {
+        let mut document = vec![0x5a; 4096];
+        document[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        let signature = SignatureBuilder::new(&user_seal, &key, &cert)
+            .time(time("2021-06-01"))
+            .sign(&document)?;
+        same_seal.push(signature.as_der().to_vec());
+        let seal = SealBuilder::new(format!("SPEED-{i:04}"), "速度测试章")
+            .validity(time("2021-01-01"), time("2022-01-01"))
+            .create_date(time("2021-01-01"))
+            .picture(picture.data.clone(), picture.width, picture.height)?
+            .signer_certificate(&cert)
+            .sign(&maker_key, &maker_cert)?;
+        let signature = SignatureBuilder::new(&seal, &key, &cert)
+            .time(time("2021-06-01"))
+            .sign(&document)?;
+        distinct_seals.push(signature.as_der().to_vec());
+        documents.push(document);
+    }
+    let same_items = batch_items(&same_seal, &documents);
+    let distinct_items = batch_items(&distinct_seals, &documents);
+    let options = VerifyOptions::default();
+    let all_valid = |verifier: &BatchVerifier, items: &[BatchItem<'_>]| {
+        verifier
+            .verify(items)
+            .iter()
+            .all(|result| result.as_ref().is_ok_and(|report| report.valid))
+    };
+    let fresh = || BatchVerifier::new(options.clone()).threads(1);
+    assert!(
+        all_valid(&fresh(), &same_items),
+        "a signature did not verify"
+    );
+    assert!(
+        all_valid(&fresh(), &distinct_items),
+        "a signature did not verify"
+    );
+    let alone = Signature::from_der(&same_seal[0])?;
+    let per_signature = |rates: Rates| Rates {
+        wall: rates.wall * SIGNATURES as f64,
+        cpu: rates.cpu * SIGNATURES as f64,
+    };
+
+    let alone_rate = measure(duration, || {
+        let report = verify_signature(&alone, SignedData::Bytes(&documents[0]), &options);
+        assert!(report.valid);
+    });
+    let distinct_rate = measure(duration, || {
+        assert!(all_valid(&fresh(), black_box(&distinct_items)));
+    });
+    let warm = fresh();
+    let same_rate = measure(duration, || {
+        assert!(all_valid(&warm, black_box(&same_items)));
+    });
+    Ok(vec![
+        ("full_verify_alone", alone_rate),
+        ("full_verify_distinct_seals", per_signature(distinct_rate)),
+        ("full_verify_same_seal", per_signature(same_rate)),
+    ])
 }
 
 /// Measures eseal's signing, verification and SM3. Returns `None` after printing why the key
@@ -217,4 +336,19 @@ fn measure_rustcrypto(
         black_box(sm3::Sm3::digest(black_box(sm3_input)));
     });
     Some([sign_rate, verify_rate, sm3_rate])
+}
+
+/// Pairs each signature with its document.
+fn batch_items<'a>(
+    signatures: &'a [Vec<u8>],
+    documents: &'a [Vec<u8>],
+) -> Vec<eseal::verify::BatchItem<'a>> {
+    signatures
+        .iter()
+        .zip(documents)
+        .map(|(der, document)| eseal::verify::BatchItem {
+            signature: der,
+            data: eseal::SignedData::Bytes(document),
+        })
+        .collect()
 }

@@ -11,7 +11,9 @@
 # taskset works. Last it prints the median of each rate and the ratios of eseal to each other
 # program, where a ratio above 1 means eseal is faster. It does so twice: per wall-clock
 # second, and per CPU second of the measuring thread, which leaves out time spent waiting while
-# other processes run. The key is USER.key.pem of the vectors.
+# other processes run. The key is USER.key.pem of the vectors. eseal also measures full
+# GB/T 38540 signature verification (see examples/speed.rs), which is printed last with its
+# ratio to each program's SM2 verification.
 # Usage: benches/compare/run.sh [ROUNDS [SECONDS]]   (defaults: 5 rounds, 2 s per measurement)
 set -euo pipefail
 
@@ -182,5 +184,36 @@ print_tables() {
     printf '%s' "$spread"
 }
 
+# Prints eseal's full signature verification rates (which only eseal measures) and their
+# ratios to each program's SM2 verification rate.
+print_full_verification() {
+    local column=$1 title=$2
+    local header line metric name median low high other
+    if ! awk '$3 ~ /^full_verify_/ { found = 1 } END { exit !found }' "$results"; then
+        echo
+        echo "Full signature verification skipped: the key is not in the vectors' keys folder"
+        return
+    fi
+    echo
+    echo "eseal full signature verification, medians of $rounds rounds, $title,"
+    echo "and their ratio to each program's SM2 verification"
+    header=$(printf '%-28s %12s %21s' metric median minimum..maximum)
+    for name in "${names[@]}"; do
+        header+=$(printf ' %14s' "/$name")
+    done
+    echo "$header"
+    for metric in full_verify_alone full_verify_distinct_seals full_verify_same_seal; do
+        read -r median low high <<< "$(statistics eseal "$metric" "$column")"
+        line=$(printf '%-28s %12s %21s' "$metric" "$median" "$low..$high")
+        for name in "${names[@]}"; do
+            read -r other _ _ <<< "$(statistics "${name// /_}" sm2_verify "$column")"
+            line+=$(awk -v a="$median" -v b="$other" 'BEGIN { printf " %14.2f", a / b }')
+        done
+        echo "$line"
+    done
+}
+
 print_tables 5 "rates per wall-clock second"
 print_tables 6 "rates per CPU second of the measuring thread"
+print_full_verification 5 "per wall-clock second"
+print_full_verification 6 "per CPU second of the measuring thread"
