@@ -265,6 +265,19 @@ typedef struct eseal_signer eseal_signer;
 typedef struct eseal_trust eseal_trust;
 
 /**
+ * A verifier for many signatures, one call at a time, such as a service that checks each
+ * document it receives. Between calls it keeps the maker check of each seal, the certificates
+ * it has read, the SM3 state after a seal for each signer, and tables of the keys that come
+ * back (built at a key's eighth verification), within fixed bounds. With the seals of one seal
+ * system, this makes a verification several times faster than `eseal_signature_verify`; the
+ * reports are the same.
+ *
+ * Nothing it keeps depends on a trust policy, so each call takes its own (or none). Threads
+ * may verify with one verifier at once.
+ */
+typedef struct eseal_verifier eseal_verifier;
+
+/**
  * Where a seal appears on an OFD page, in millimetres. With `clipped`, only the part of the
  * seal inside the clip box (relative to the seal's box) is shown, as for one page of a riding
  * seal.
@@ -1160,6 +1173,50 @@ eseal_result eseal_ofd_verify_with_trust(const uint8_t *data, size_t len, const 
  * As for `eseal_ofd_verify_file`; `trust` must be NULL or a live policy.
  */
 eseal_result eseal_ofd_verify_file_with_trust(const char *path, const eseal_trust *trust, eseal_report **report_out);
+
+/**
+ * Makes a verifier with an empty cache.
+ *
+ * # Safety
+ *
+ * `verifier_out` must be writable. On success it holds a verifier to release with
+ * `eseal_verifier_free`.
+ */
+eseal_result eseal_verifier_new(eseal_verifier **verifier_out);
+
+/**
+ * Verifies a signature against the original data, as `eseal_signature_verify_with_trust`
+ * does, using and filling the verifier's cache. `data` NULL (with `len` 0) means no data;
+ * `trust` NULL means no trust policy.
+ *
+ * # Safety
+ *
+ * `verifier` and `signature` must be live; `data` NULL or `len` readable bytes; `trust` NULL
+ * or a live policy; `report_out` writable. On success it holds a report to release with
+ * `eseal_report_free`.
+ */
+eseal_result eseal_verifier_verify(const eseal_verifier *verifier, const eseal_signature *signature, const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
+
+/**
+ * Verifies a signature against the 32-byte SM3 digest of the original data, as
+ * `eseal_signature_verify_digest_with_trust` does, using and filling the verifier's cache.
+ *
+ * # Safety
+ *
+ * `verifier` and `signature` must be live; `digest` must point to 32 readable bytes; `trust`
+ * NULL or a live policy; `report_out` writable. On success it holds a report to release with
+ * `eseal_report_free`.
+ */
+eseal_result eseal_verifier_verify_digest(const eseal_verifier *verifier, const eseal_signature *signature, const uint8_t *digest, const eseal_trust *trust, eseal_report **report_out);
+
+/**
+ * Releases a verifier and its cache. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `verifier` must be NULL or a verifier from this library that no thread uses any more.
+ */
+void eseal_verifier_free(eseal_verifier *verifier);
 
 #ifdef __cplusplus
 }  // extern "C"

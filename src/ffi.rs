@@ -22,6 +22,7 @@ mod seal;
 mod signature;
 mod time_stamp;
 mod trust;
+mod verifier;
 
 pub use keys::*;
 pub use ofd::*;
@@ -31,3 +32,4 @@ pub use seal::*;
 pub use signature::*;
 pub use time_stamp::*;
 pub use trust::*;
+pub use verifier::*;

@@ -245,7 +245,7 @@ pub unsafe extern "C" fn eseal_trust_free(trust: *mut eseal_trust) {
     unsafe { free_handle(trust) }
 }
 
-fn options(trust: Option<&eseal_trust>, at: Option<Time>) -> VerifyOptions {
+pub(super) fn options(trust: Option<&eseal_trust>, at: Option<Time>) -> VerifyOptions {
     VerifyOptions {
         at,
         trust: trust.map(|t| Arc::new(t.policy.clone())),

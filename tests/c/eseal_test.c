@@ -1228,6 +1228,106 @@ static void test_streaming_time_stamp(const char *vectors, const char *authority
     free(authority_root.data);
 }
 
+/* A verifier keeps its cache between calls: twenty verifications of signatures by one signer
+ * (its key table is built at the eighth), each report equal to what eseal_signature_verify
+ * gives, and the tampered ones after the table still fail. */
+static void test_verifier(const char *vectors) {
+    eseal_private_key *maker_key = load_key(vectors, "keys/SealBuilder.key.pem");
+    eseal_certificate *maker_cert = load_cert(vectors, "keys/SealBuilder.cert.pem");
+    eseal_private_key *user_key = load_key(vectors, "keys/USER.key.pem");
+    eseal_certificate *user_cert = load_cert(vectors, "keys/USER.cert.pem");
+    eseal_seal *seal = make_seal(vectors, maker_key, maker_cert, user_cert);
+
+    eseal_verifier *verifier = NULL;
+    EXPECT_RESULT(eseal_verifier_new(NULL), ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_verifier_new(&verifier), ESEAL_RESULT_OK);
+    /* An empty trust policy trusts no root: the same verifier then fails the chains. */
+    eseal_trust *no_roots = NULL;
+    EXPECT_RESULT(eseal_trust_new(&no_roots), ESEAL_RESULT_OK);
+    for (int i = 0; i < 20; i++) {
+        char document[64];
+        int length = snprintf(document, sizeof document, "document %d of the archive", i);
+        eseal_signature *signature = NULL;
+        EXPECT_RESULT(eseal_sign(seal, user_key, user_cert, SIGNING_TIME, "archive.txt",
+                                 (const uint8_t *)document, (size_t)length, &signature),
+                      ESEAL_RESULT_OK);
+
+        eseal_report *cached = NULL;
+        eseal_report *alone = NULL;
+        EXPECT_RESULT(eseal_verifier_verify(verifier, signature, (const uint8_t *)document,
+                                            (size_t)length, NULL, &cached),
+                      ESEAL_RESULT_OK);
+        EXPECT_RESULT(eseal_signature_verify(signature, (const uint8_t *)document, (size_t)length,
+                                             &alone),
+                      ESEAL_RESULT_OK);
+        EXPECT(report_valid(cached));
+        const char *cached_json = NULL;
+        const char *alone_json = NULL;
+        EXPECT_RESULT(eseal_report_json(cached, &cached_json), ESEAL_RESULT_OK);
+        EXPECT_RESULT(eseal_report_json(alone, &alone_json), ESEAL_RESULT_OK);
+        EXPECT(cached_json != NULL && alone_json != NULL && strcmp(cached_json, alone_json) == 0);
+        eseal_report_free(cached);
+        eseal_report_free(alone);
+
+        /* The digest form, and a changed document. */
+        uint8_t digest[32];
+        EXPECT_RESULT(eseal_sm3((const uint8_t *)document, (size_t)length, digest),
+                      ESEAL_RESULT_OK);
+        EXPECT_RESULT(eseal_verifier_verify_digest(verifier, signature, digest, NULL, &cached),
+                      ESEAL_RESULT_OK);
+        EXPECT(report_valid(cached));
+        eseal_report_free(cached);
+        EXPECT_RESULT(eseal_verifier_verify_digest(verifier, signature, digest, no_roots, &cached),
+                      ESEAL_RESULT_OK);
+        EXPECT(!report_valid(cached));
+        EXPECT(check_status(cached, "signature.signer_certificate_chain") ==
+               ESEAL_CHECK_STATUS_FAILED);
+        EXPECT(check_status(cached, "signature.signer_signature") == ESEAL_CHECK_STATUS_PASSED);
+        eseal_report_free(cached);
+        document[0] ^= 0x01;
+        EXPECT_RESULT(eseal_verifier_verify(verifier, signature, (const uint8_t *)document,
+                                            (size_t)length, NULL, &cached),
+                      ESEAL_RESULT_OK);
+        EXPECT(!report_valid(cached));
+        EXPECT(check_status(cached, "signature.data_hash") == ESEAL_CHECK_STATUS_FAILED);
+        EXPECT(check_status(cached, "signature.signer_signature") == ESEAL_CHECK_STATUS_PASSED);
+        eseal_report_free(cached);
+
+        /* A flipped bit in the signer's signature value, the last bytes of the DER. */
+        const uint8_t *der = NULL;
+        size_t der_len = 0;
+        EXPECT_RESULT(eseal_signature_der(signature, &der, &der_len), ESEAL_RESULT_OK);
+        uint8_t *flipped = malloc(der_len);
+        memcpy(flipped, der, der_len);
+        flipped[der_len - 1] ^= 0x01;
+        eseal_signature *forged = NULL;
+        EXPECT_RESULT(eseal_signature_from_der(flipped, der_len, &forged), ESEAL_RESULT_OK);
+        document[0] ^= 0x01;
+        EXPECT_RESULT(eseal_verifier_verify(verifier, forged, (const uint8_t *)document,
+                                            (size_t)length, NULL, &cached),
+                      ESEAL_RESULT_OK);
+        EXPECT(!report_valid(cached));
+        EXPECT(check_status(cached, "signature.signer_signature") == ESEAL_CHECK_STATUS_FAILED);
+        eseal_report_free(cached);
+        eseal_signature_free(forged);
+        free(flipped);
+
+        EXPECT_RESULT(eseal_verifier_verify_digest(verifier, signature, NULL, NULL, &cached),
+                      ESEAL_RESULT_NULL_ARGUMENT);
+        eseal_signature_free(signature);
+    }
+    EXPECT_RESULT(eseal_verifier_verify(NULL, NULL, NULL, 0, NULL, NULL),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    eseal_verifier_free(verifier);
+    eseal_trust_free(no_roots);
+    eseal_verifier_free(NULL);
+    eseal_seal_free(seal);
+    eseal_private_key_free(maker_key);
+    eseal_private_key_free(user_key);
+    eseal_certificate_free(maker_cert);
+    eseal_certificate_free(user_cert);
+}
+
 static int run_rounds(const char *vectors, long rounds) {
     eseal_private_key *maker_key = load_key(vectors, "keys/SealBuilder.key.pem");
     eseal_certificate *maker_cert = load_cert(vectors, "keys/SealBuilder.cert.pem");
@@ -1414,6 +1514,7 @@ int main(int argc, char **argv) {
     test_signature_vectors(argv[1], argv[2]);
     test_ofd(argv[1], argv[2]);
     test_trust_and_external_signers(argv[1]);
+    test_verifier(argv[1]);
     test_protected_keys_and_time_stamps(argv[1], argv[3], argv[4], argv[5]);
     test_external_signer_and_time_stamp(argv[1], argv[4], argv[5]);
     test_streaming_time_stamp(argv[1], argv[4], argv[5]);
