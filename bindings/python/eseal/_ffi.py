@@ -64,6 +64,7 @@ typedef struct eseal_report eseal_report;
 typedef struct eseal_seal eseal_seal;
 typedef struct eseal_seal_builder eseal_seal_builder;
 typedef struct eseal_signature eseal_signature;
+typedef struct eseal_verifier eseal_verifier;
 typedef struct eseal_signer eseal_signer;
 typedef struct eseal_buffer eseal_buffer;
 typedef struct eseal_trust eseal_trust;
@@ -139,6 +140,10 @@ eseal_result eseal_signature_der(const eseal_signature *signature, const uint8_t
 eseal_result eseal_signature_verify(const eseal_signature *signature, const uint8_t *data, size_t len, eseal_report **report_out);
 eseal_result eseal_signature_verify_digest(const eseal_signature *signature, const uint8_t *digest, eseal_report **report_out);
 void eseal_signature_free(eseal_signature *signature);
+eseal_result eseal_verifier_new(eseal_verifier **verifier_out);
+eseal_result eseal_verifier_verify(const eseal_verifier *verifier, const eseal_signature *signature, const uint8_t *data, size_t len, const eseal_trust *trust, eseal_report **report_out);
+eseal_result eseal_verifier_verify_digest(const eseal_verifier *verifier, const eseal_signature *signature, const uint8_t *digest, const eseal_trust *trust, eseal_report **report_out);
+void eseal_verifier_free(eseal_verifier *verifier);
 
 eseal_result eseal_sign(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_signature **signature_out);
 eseal_result eseal_sign_digest(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *digest, eseal_signature **signature_out);

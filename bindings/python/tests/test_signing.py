@@ -583,3 +583,46 @@ def test_verify_wrong_data_types(signature: eseal.Signature) -> None:
         signature.verify(12)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         signature.verify_digest(None)  # type: ignore[arg-type]
+
+
+def test_verifier_keeps_its_cache_and_still_rejects(
+    seal: eseal.Seal, user_key: eseal.PrivateKey, user_cert: eseal.Certificate
+) -> None:
+    # Twenty signatures by one signer: from the eighth verification on, the verifier checks the
+    # signer's signature with the key's table. Every report must equal Signature.verify()'s.
+    verifier = eseal.Verifier()
+    no_roots = eseal.TrustPolicy()
+    for index in range(20):
+        document = f"document {index} of the archive".encode()
+        signature = eseal.sign(seal, user_key, user_cert, document, SIGNING_TIME, "archive.txt")
+        report = verifier.verify(signature, document)
+        assert report.valid
+        assert report.json == signature.verify(document).json
+        assert verifier.verify_digest(signature, eseal.sm3(document)).valid
+        assert verifier.verify(signature).check("signature.data_hash").status == (
+            eseal.CheckStatus.NOT_CHECKED
+        )
+
+        changed = verifier.verify(signature, document + b" ")
+        assert not changed.valid
+        assert changed.check("signature.data_hash").status == eseal.CheckStatus.FAILED
+
+        chained = verifier.verify(signature, document, trust=no_roots)
+        assert not chained.valid
+        assert chained.check("signature.signer_certificate_chain").status == (
+            eseal.CheckStatus.FAILED
+        )
+
+        der = bytearray(signature.der)
+        der[-1] ^= 0x01
+        forged = verifier.verify(eseal.Signature.from_der(bytes(der)), document)
+        assert not forged.valid
+        assert forged.check("signature.signer_signature").status == eseal.CheckStatus.FAILED
+
+    with pytest.raises(TypeError):
+        verifier.verify(b"not a signature", b"")  # type: ignore[arg-type]
+    with pytest.raises(eseal.ArgumentError):
+        verifier.verify_digest(signature, b"short")
+    verifier.close()
+    with pytest.raises(eseal.ArgumentError):
+        verifier.verify(signature, document)
