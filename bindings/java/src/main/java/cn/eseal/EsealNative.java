@@ -206,6 +206,25 @@ interface EsealNative extends Library {
 
     void eseal_signature_free(Pointer signature);
 
+    int eseal_verifier_new(PointerByReference verifierOut);
+
+    int eseal_verifier_verify(
+            Pointer verifier,
+            Pointer signature,
+            Pointer data,
+            SizeT len,
+            Pointer trust,
+            PointerByReference reportOut);
+
+    int eseal_verifier_verify_digest(
+            Pointer verifier,
+            Pointer signature,
+            Pointer digest,
+            Pointer trust,
+            PointerByReference reportOut);
+
+    void eseal_verifier_free(Pointer verifier);
+
     int eseal_sign(
             Pointer seal,
             Pointer key,
