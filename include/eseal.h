@@ -267,10 +267,10 @@ typedef struct eseal_trust eseal_trust;
 /**
  * A verifier for many signatures, one call at a time, such as a service that checks each
  * document it receives. Between calls it keeps the maker check of each seal, the certificates
- * it has read, the SM3 state after a seal for each signer, and tables of the keys that come
- * back (built at a key's eighth verification), within fixed bounds. With the seals of one seal
- * system, this makes a verification several times faster than `eseal_signature_verify`; the
- * reports are the same.
+ * it has read and the SM3 state after a seal for each signer. It also keeps tables of the keys
+ * that come back, built at a key's eighth verification. All of these have fixed bounds. With
+ * the seals of one seal system, a verification is then several times faster than with
+ * `eseal_signature_verify`; the reports are the same.
  *
  * Nothing it keeps depends on a trust policy, so each call takes its own (or none). Threads
  * may verify with one verifier at once.

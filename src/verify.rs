@@ -128,8 +128,8 @@ pub fn verify_signature_cached(
 struct Prepared {
     maker: Result<Arc<Certificate>>,
     signer: Result<Arc<Certificate>>,
-    /// `e` of the maker's signature; `None` when it is left to the check, with a cache or
-    /// with a key or ID that does not give a Z value.
+    /// `e` of the maker's signature. `None` leaves it to the check: when the cache has the
+    /// seal, or when the key or ID gives no Z value.
     maker_digest: Option<[u8; 32]>,
     /// `e` of the signer's signature, under the same conditions.
     signer_digest: Option<[u8; 32]>,
@@ -142,7 +142,7 @@ struct Prepared {
 /// Each signature has three independent messages to hash: Z and SES_SealInfo (or the V1
 /// form) for the maker, Z and TBS_Sign for the signer, and the data.
 /// [`sm3_lanes::digest_many`] hashes all of them side by side: first the Z values, then the
-/// messages. When the cache already holds the seal's maker check, the maker's digest is not
+/// messages. When the cache already has the seal's maker check, the maker's digest is not
 /// needed and the signer's is left to the cache, which starts from the SM3 state after the
 /// seal when it has one; only the data is hashed here.
 fn prepare(

@@ -68,7 +68,7 @@ const KEY_TABLE_CAPACITY: usize = 16;
 /// so a key used only a few times never pays for it, and a key used often pays for it quickly.
 const KEY_TABLE_AFTER: u32 = 8;
 
-/// What the cache knows of each public key, by its coordinates, and how many tables it holds.
+/// The state of each public key, by its coordinates, and the number of tables.
 #[derive(Default)]
 struct KeyTables {
     keys: HashMap<[u8; 64], KeyUse>,
@@ -124,7 +124,7 @@ struct Key {
 
 impl Key {
     /// Hashes the maker's signature value and the lengths, which differ between seals and are
-    /// cheap to hash. Entries with the same fingerprint are told apart by comparing all bytes.
+    /// cheap to hash. Entries with the same fingerprint are compared byte for byte.
     fn fingerprint(seal: &Seal, sm2_id: &[u8]) -> u64 {
         let mut hasher = DefaultHasher::new();
         seal.as_der().len().hash(&mut hasher);
@@ -134,7 +134,7 @@ impl Key {
         hasher.finish()
     }
 
-    /// Whether this key was made from `seal` and `sm2_id`, compared without copying them.
+    /// Compares this key with `seal` and `sm2_id` without copying them.
     fn matches(&self, seal: &Seal, sm2_id: &[u8]) -> bool {
         self.der == seal.as_der()
             && self.signed_value == seal.signed_value
@@ -229,7 +229,7 @@ impl SealCache {
         check
     }
 
-    /// Returns whether the cache holds the maker check of `seal` with `sm2_id`.
+    /// Returns whether the cache has the maker check of `seal` with `sm2_id`.
     pub(crate) fn knows_seal(&self, seal: &Seal, sm2_id: &[u8]) -> bool {
         let fingerprint = Key::fingerprint(seal, sm2_id);
         self.lock()

@@ -118,7 +118,7 @@ pub(super) const FIXED_BASE_ROWS: usize = 43;
 /// The largest digit magnitude, and the number of entries in a row.
 const FIXED_BASE_ROW_LENGTH: usize = 1 << (FIXED_BASE_WIDTH - 1);
 
-/// Multiples of one point B for a multiplication without doublings: row i holds
+/// Multiples of one point B for a multiplication without doublings: row i has
 /// `j · 2^(6i) · B` for j = 1..=32, so that `k·B` is the sum over k's signed digits `d_i` of
 /// ±(row i, entry |d_i|). For public points only: lookups index the row directly.
 ///

@@ -11,9 +11,10 @@ import com.sun.jna.ptr.PointerByReference;
 import java.util.Objects;
 
 /**
- * A verifier that keeps, between calls, what verifications repeat: each seal's maker check,
- * the certificates it has read, the SM3 state after a seal for each signer, and tables of the
- * keys that come back (built at a key's eighth verification), within fixed bounds.
+ * A verifier that keeps, between calls, what verifications repeat. It keeps each seal's maker
+ * check, the certificates it has read and the SM3 state after a seal for each signer. It also
+ * keeps tables of the keys that come back, built at a key's eighth verification. All of these
+ * have fixed bounds.
  *
  * <p>Use one for a service or a loop that verifies document after document: with the seals of
  * one seal system, each verification is several times faster than {@link
