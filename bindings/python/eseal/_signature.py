@@ -21,7 +21,7 @@ from ._handle import (
 from ._keys import Certificate, PrivateKey
 from ._report import Report
 from ._seal import Seal
-from ._trust import TrustPolicy, trust_pointer
+from ._trust import SharedLock, TrustPolicy, trust_pointer
 
 SIGNATURE_VALUE_LENGTH = 64
 """Length of an SM2 signature value r || s, in bytes, as an external signer returns it."""
@@ -125,15 +125,22 @@ class Verifier(Handle):
 
     Use one for a service or a loop that verifies document after document: with the seals of
     one seal system, each verification is several times faster than Signature.verify(). The
-    reports are the same. Threads may verify with one verifier at once.
+    reports are the same. Threads may verify with one verifier at once, and close() waits for
+    their verifications to end.
     """
 
     _free_function = "eseal_verifier_free"
 
     def __init__(self) -> None:
+        self._lock = SharedLock()
         out = ffi.new("eseal_verifier **")
         check(lib.eseal_verifier_new(out))
         self._adopt(out[0])
+
+    def close(self) -> None:
+        """Release the verifier and its cache, after the verifications on other threads end."""
+        with self._lock.exclusive("close"):
+            super().close()
 
     def verify(
         self,
@@ -145,13 +152,12 @@ class Verifier(Handle):
         """Verify `signature` as signature.verify(data, trust=trust) does, with the cache."""
         buffer = ffi.NULL if data is None else byte_buffer(data, "data")
         length = 0 if data is None else len(buffer)
-        verifier_ptr = self._pointer()
         signature_ptr = handle_pointer(signature, Signature, "signature")
         report_out = ffi.new("eseal_report **")
-        with trust_pointer(trust) as trust_ptr:
+        with self._lock.shared(), trust_pointer(trust) as trust_ptr:
             check(
                 lib.eseal_verifier_verify(
-                    verifier_ptr, signature_ptr, buffer, length, trust_ptr, report_out
+                    self._pointer(), signature_ptr, buffer, length, trust_ptr, report_out
                 )
             )
         return Report._take(report_out[0])
@@ -162,13 +168,12 @@ class Verifier(Handle):
         """Verify `signature` as signature.verify_digest(digest, trust=trust) does, with the
         cache."""
         buffer = digest_buffer(digest, "digest")
-        verifier_ptr = self._pointer()
         signature_ptr = handle_pointer(signature, Signature, "signature")
         report_out = ffi.new("eseal_report **")
-        with trust_pointer(trust) as trust_ptr:
+        with self._lock.shared(), trust_pointer(trust) as trust_ptr:
             check(
                 lib.eseal_verifier_verify_digest(
-                    verifier_ptr, signature_ptr, buffer, trust_ptr, report_out
+                    self._pointer(), signature_ptr, buffer, trust_ptr, report_out
                 )
             )
         return Report._take(report_out[0])

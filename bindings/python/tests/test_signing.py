@@ -626,3 +626,32 @@ def test_verifier_keeps_its_cache_and_still_rejects(
     verifier.close()
     with pytest.raises(eseal.ArgumentError):
         verifier.verify(signature, document)
+
+
+def test_verifier_close_waits_for_threads(
+    seal: eseal.Seal, user_key: eseal.PrivateKey, user_cert: eseal.Certificate
+) -> None:
+    import threading
+
+    document = b"shared by threads"
+    signature = eseal.sign(seal, user_key, user_cert, document, SIGNING_TIME, "shared.txt")
+    verifier = eseal.Verifier()
+    outcomes: list[str] = []
+
+    def work() -> None:
+        for _ in range(200):
+            try:
+                report = verifier.verify(signature, document)
+            except eseal.ArgumentError:
+                outcomes.append("closed")
+                return
+            outcomes.append("valid" if report.valid else "invalid")
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    verifier.close()
+    for thread in threads:
+        thread.join()
+    assert "invalid" not in outcomes
+    assert verifier.closed
