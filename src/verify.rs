@@ -161,13 +161,16 @@ fn prepare(
         })
         .collect();
 
-    // The messages to hash, as (item, which digest, parts): first the keys' Z values.
-    #[derive(Clone, Copy)]
+    /// Which digest of a signature a message gives.
+    #[derive(Clone, Copy, PartialEq)]
     enum Slot {
         Maker,
         Signer,
         Data,
     }
+
+    // First the Z values of the keys whose digests are computed here, all side by side. There
+    // are none for a seal whose maker check the cache already has.
     let mut keys: Vec<(usize, Slot, PublicKey)> = Vec::new();
     for (index, entry) in prepared.iter().enumerate() {
         let seal = items[index].0.seal();
@@ -192,12 +195,6 @@ fn prepare(
     let z_messages: Vec<&[&[u8]]> = z_parts.iter().map(|parts| parts.as_slice()).collect();
     let mut z_values = sm3_lanes::digest_many(&z_messages).into_iter();
 
-    let seal_messages: Vec<_> = items
-        .iter()
-        .map(|(signature, _)| signature.seal().signed_message())
-        .collect();
-    let mut targets: Vec<(usize, Slot)> = Vec::new();
-    let mut parts: Vec<[&[u8]; 2]> = Vec::new();
     let mut z_held: Vec<(usize, Slot, [u8; 32])> = Vec::new();
     for ((index, slot, _), input) in keys.iter().zip(&z_inputs) {
         if input.is_some() {
@@ -205,9 +202,27 @@ fn prepare(
             z_held.push((*index, *slot, z));
         }
     }
+    // The maker's message, for the seals whose maker digest is computed here. A V1 seal's is
+    // assembled from parts, so it is made only when needed.
+    let seal_messages: Vec<Option<_>> = items
+        .iter()
+        .enumerate()
+        .map(|(index, (signature, _))| {
+            let needed = z_held
+                .iter()
+                .any(|(held, slot, _)| *held == index && *slot == Slot::Maker);
+            needed.then(|| signature.seal().signed_message())
+        })
+        .collect();
+
+    // Then the messages: Z and the signed bytes for each key, and the data.
+    let mut targets: Vec<(usize, Slot)> = Vec::new();
+    let mut parts: Vec<[&[u8]; 2]> = Vec::new();
     for (index, slot, z) in &z_held {
         let message: &[u8] = match slot {
-            Slot::Maker => &seal_messages[*index],
+            Slot::Maker => seal_messages[*index]
+                .as_deref()
+                .expect("made for every maker digest"),
             _ => items[*index].0.signed_message(),
         };
         targets.push((*index, *slot));
