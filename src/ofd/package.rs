@@ -10,7 +10,7 @@ use std::io::{Read, Seek};
 use zip::ZipArchive;
 
 use super::OfdError;
-use crate::crypto::Sm3Hasher;
+use crate::crypto::{Sm3Hasher, sm3_many};
 
 /// Limits applied while reading an OFD package, against zip bombs and oversized XML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +186,72 @@ impl<R: Read + Seek> Package<R> {
         self.stream(path, |chunk| hasher.update(chunk))?;
         Ok(hasher.finalize())
     }
+
+    /// Computes the SM3 digests of files, in the order given, with one result per path.
+    ///
+    /// A file of up to [`SMALL_FILE_BYTES`] is held in memory. The files held are hashed side
+    /// by side with [`sm3_many`] when they reach [`SMALL_FILES_GROUP_BYTES`] together, and at
+    /// the end. A larger file is hashed as it is decompressed, as [`Package::sm3`] does.
+    /// The limits of the package apply to every file.
+    pub(crate) fn sm3_of_files(&mut self, paths: &[String]) -> Vec<Result<[u8; 32], OfdError>> {
+        let mut results: Vec<Option<Result<[u8; 32], OfdError>>> = Vec::new();
+        results.resize_with(paths.len(), || None);
+        let mut in_memory: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut in_memory_bytes = 0;
+        for (index, path) in paths.iter().enumerate() {
+            let mut buffer = Vec::new();
+            let mut hasher: Option<Sm3Hasher> = None;
+            let streamed = self.stream(path, |chunk| match &mut hasher {
+                Some(hasher) => hasher.update(chunk),
+                None if buffer.len() + chunk.len() > SMALL_FILE_BYTES => {
+                    let mut large = Sm3Hasher::new();
+                    large.update(&buffer);
+                    large.update(chunk);
+                    buffer = Vec::new();
+                    hasher = Some(large);
+                }
+                None => buffer.extend_from_slice(chunk),
+            });
+            match (streamed, hasher) {
+                (Err(error), _) => results[index] = Some(Err(error)),
+                (Ok(_), Some(hasher)) => results[index] = Some(Ok(hasher.finalize())),
+                (Ok(_), None) => {
+                    in_memory_bytes += buffer.len();
+                    in_memory.push((index, buffer));
+                }
+            }
+            if in_memory_bytes >= SMALL_FILES_GROUP_BYTES {
+                hash_in_memory(&mut in_memory, &mut results);
+                in_memory_bytes = 0;
+            }
+        }
+        hash_in_memory(&mut in_memory, &mut results);
+        results
+            .into_iter()
+            .map(|result| result.expect("every path has a result"))
+            .collect()
+    }
+}
+
+/// The largest file that [`Package::sm3_of_files`] keeps in memory to hash side by side.
+const SMALL_FILE_BYTES: usize = 1 << 20;
+
+/// How many bytes of small files [`Package::sm3_of_files`] keeps before hashing them.
+const SMALL_FILES_GROUP_BYTES: usize = 8 << 20;
+
+/// Hashes the files held in memory side by side, stores their digests and empties the list.
+fn hash_in_memory(
+    in_memory: &mut Vec<(usize, Vec<u8>)>,
+    results: &mut [Option<Result<[u8; 32], OfdError>>],
+) {
+    let messages: Vec<&[u8]> = in_memory
+        .iter()
+        .map(|(_, bytes)| bytes.as_slice())
+        .collect();
+    for ((index, _), digest) in in_memory.iter().zip(sm3_many(&messages)) {
+        results[*index] = Some(Ok(digest));
+    }
+    in_memory.clear();
 }
 
 /// Resolves `reference` as OFD does: absolute from the package root when it starts with `/`,
@@ -230,6 +296,60 @@ pub(crate) fn parent(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_of_many_files_equal_one_by_one() {
+        use std::io::{Cursor, Write};
+
+        // Files around the in-memory limit and enough small ones to hash in two groups.
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for (index, length) in [0, 1, 64, 4096, SMALL_FILE_BYTES, SMALL_FILE_BYTES + 1]
+            .into_iter()
+            .enumerate()
+        {
+            files.push((
+                format!("Doc_0/Res/file{index}.bin"),
+                vec![index as u8; length],
+            ));
+        }
+        for index in 0..10 {
+            let length = 900 * 1024 + index;
+            files.push((
+                format!("Doc_0/Res/large{index}.bin"),
+                vec![0x5a ^ index as u8; length],
+            ));
+        }
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, bytes) in &files {
+            zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        let archive = zip.finish().unwrap().into_inner();
+
+        let mut package = Package::open(Cursor::new(archive), Limits::default()).unwrap();
+        let mut paths: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        paths.insert(3, "Doc_0/Res/missing.bin".to_string());
+        let results = package.sm3_of_files(&paths);
+        assert_eq!(results.len(), paths.len());
+        assert!(matches!(results[3], Err(OfdError::Missing(_))));
+        for (path, result) in paths.iter().zip(&results) {
+            if path.ends_with("missing.bin") {
+                continue;
+            }
+            let bytes = &files.iter().find(|(name, _)| name == path).unwrap().1;
+            assert_eq!(
+                result.as_ref().unwrap(),
+                &crate::crypto::sm3(bytes),
+                "{path}"
+            );
+            assert_eq!(
+                result.as_ref().unwrap(),
+                &package.sm3(path).unwrap(),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn absolute_and_relative_paths() {

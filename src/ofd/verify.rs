@@ -223,8 +223,17 @@ fn check_references<R: Read + Seek>(
         return Ok(());
     }
     let mut problems = Vec::new();
-    for (file_ref, check_value) in &info.references {
-        let path = match resolve(signature_dir, file_ref) {
+    // Resolve every reference first, so that the files' digests are computed side by side;
+    // the results are then read in the order of the references.
+    let resolved: Vec<Result<String, OfdError>> = info
+        .references
+        .iter()
+        .map(|(file_ref, _)| resolve(signature_dir, file_ref))
+        .collect();
+    let paths: Vec<String> = resolved.iter().flatten().cloned().collect();
+    let mut digests = package.sm3_of_files(&paths).into_iter();
+    for ((file_ref, check_value), path) in info.references.iter().zip(resolved) {
+        let path = match path {
             Ok(path) => path,
             Err(error) => {
                 report.failed_references.push(file_ref.clone());
@@ -235,7 +244,8 @@ fn check_references<R: Read + Seek>(
         };
         let expected: String = check_value.chars().filter(|c| !c.is_whitespace()).collect();
         let expected = STANDARD.decode(expected).unwrap_or_default();
-        let matches = match package.sm3(&path) {
+        let digest = digests.next().expect("one digest per resolved path");
+        let matches = match digest {
             Ok(digest) => digest.as_slice() == expected.as_slice(),
             Err(OfdError::Missing(_)) => {
                 problems.push(format!("/{path} is missing"));
