@@ -106,7 +106,9 @@ pub fn verify_signature(
 /// Verifies a signature like [`verify_signature`], taking the maker's signature check from
 /// `cache` when the same seal bytes were verified before. For the signer's signature, the
 /// cache keeps the SM3 state after the seal, so only the rest of TBS_Sign is hashed when the
-/// same signer used the same seal before. The report is the same as without the cache.
+/// same signer used the same seal before. The cache also keeps the certificates it has read
+/// and, for keys verified often, tables that make their SM2 verifications faster (see
+/// [`SealCache`]). The report is the same as without the cache.
 pub fn verify_signature_cached(
     signature: &Signature,
     data: SignedData<'_>,
