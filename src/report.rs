@@ -266,8 +266,29 @@ pub(crate) fn findings_json(findings: &[Finding]) -> Vec<Value> {
         .collect()
 }
 
+/// Writes `count` and an English noun, singular for one: "1 certificate", "3 certificates".
+pub(crate) fn count_en(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
+
 /// Tells whether every performed check passed, and at least one was performed.
 pub(crate) fn all_passed(checks: &[Check]) -> bool {
     checks.iter().all(|c| c.status != CheckStatus::Failed)
         && checks.iter().any(|c| c.status == CheckStatus::Passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_en;
+
+    #[test]
+    fn english_counts_agree_with_the_number() {
+        assert_eq!(count_en(0, "certificate", "certificates"), "0 certificates");
+        assert_eq!(count_en(1, "certificate", "certificates"), "1 certificate");
+        assert_eq!(count_en(2, "Reference", "References"), "2 References");
+    }
 }

@@ -23,7 +23,7 @@ use crate::crypto::{
 };
 use crate::error::Result;
 use crate::finding::{Finding, FindingCode};
-use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed};
+use crate::report::{Check, SealReport, SealSummary, SignatureReport, all_passed, count_en};
 use crate::seal::{CertList, Seal, Version};
 use crate::signature::Signature;
 use crate::time::Time;
@@ -690,16 +690,16 @@ fn verify_sm2(
 
 fn cert_list_check(list: &CertList, in_list: bool) -> Check {
     let (kind_en, kind_zh) = match list {
-        CertList::Certs(_) => ("certificates", "证书"),
-        CertList::Digests(_) => ("certificate digests", "证书摘要"),
+        CertList::Certs(_) => (count_en(list.len(), "certificate", "certificates"), "证书"),
+        CertList::Digests(_) => (
+            count_en(list.len(), "certificate digest", "certificate digests"),
+            "证书摘要",
+        ),
     };
     if in_list {
         Check::passed(
             "signature.signer_in_cert_list",
-            format!(
-                "the signer's certificate is in the seal's certList ({} {kind_en})",
-                list.len()
-            ),
+            format!("the signer's certificate is in the seal's certList ({kind_en})"),
             format!(
                 "签章者证书在印章的 certList 中（{} 个{kind_zh}）",
                 list.len()
@@ -708,10 +708,7 @@ fn cert_list_check(list: &CertList, in_list: bool) -> Check {
     } else {
         Check::failed(
             "signature.signer_in_cert_list",
-            format!(
-                "the signer's certificate is not in the seal's certList ({} {kind_en})",
-                list.len()
-            ),
+            format!("the signer's certificate is not in the seal's certList ({kind_en})"),
             format!(
                 "签章者证书不在印章的 certList 中（{} 个{kind_zh}）",
                 list.len()
@@ -819,8 +816,8 @@ fn trust_checks(
             Check::passed(
                 party.chain,
                 format!(
-                    "the {en} chains to the trusted root {root} ({} certificates)",
-                    path.len()
+                    "the {en} chains to the trusted root {root} ({})",
+                    count_en(path.len(), "certificate", "certificates")
                 ),
                 format!(
                     "{zh}可链接到受信任根证书 {root}（共 {} 个证书）",

@@ -253,8 +253,15 @@ fn inspect_ofd(path: &Path, picture_out: Option<&Path>) -> u8 {
     outln!(
         "{}: {}",
         path.display(),
-        t("OFD document, {} signatures", "OFD 文档，{} 个签章")
-            .replace("{}", &report.signatures.len().to_string())
+        t(
+            if report.signatures.len() == 1 {
+                "OFD document, {} signature"
+            } else {
+                "OFD document, {} signatures"
+            },
+            "OFD 文档，{} 个签章"
+        )
+        .replace("{}", &report.signatures.len().to_string())
     );
     for signature in &report.signatures {
         super::output::print_ofd_signature(signature);

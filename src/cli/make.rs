@@ -395,15 +395,21 @@ fn sign_ofd_document(args: &SignArgs, document: &Path) -> u8 {
     })();
     match result {
         Ok((out, outcome)) => {
+            let references = if outcome.references == 1 {
+                "Reference"
+            } else {
+                "References"
+            };
             outln!(
-                "{} {} ({} {}, {} {}, {} References)",
+                "{} {} ({} {}, {} {}, {} {})",
                 t("signed document written to", "已签章文档写入"),
                 out.display(),
                 t("signature", "签章"),
                 outcome.id,
                 t("at", "位于"),
                 outcome.signature_path,
-                outcome.references
+                outcome.references,
+                t(references, "个 Reference")
             );
             EXIT_VALID
         }

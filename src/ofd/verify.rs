@@ -10,7 +10,7 @@ use super::package::{Limits, Package, parent, resolve};
 use super::report::{OfdReport, OfdSignatureReport};
 use super::xml::{self, ListEntry, SignatureXml};
 use crate::error::Error;
-use crate::report::{Check, all_passed};
+use crate::report::{Check, all_passed, count_en};
 use crate::signature::Signature;
 use crate::verify::{SealCache, SignedData, VerifyOptions, verify_signature_cached};
 
@@ -276,14 +276,20 @@ fn check_references<R: Read + Seek>(
     report.checks.push(if report.failed_references.is_empty() {
         Check::passed(
             "ofd.references",
-            format!("all {total} References match the SM3 digests of their files"),
+            if total == 1 {
+                "the 1 Reference matches the SM3 digest of its file".to_owned()
+            } else {
+                format!("all {total} References match the SM3 digests of their files")
+            },
             format!("全部 {total} 个 Reference 与文件的 SM3 摘要一致"),
         )
     } else {
         let failed = report.failed_references.join(", ");
+        let failures = report.failed_references.len();
+        let verb = if failures == 1 { "does" } else { "do" };
         let mut en = format!(
-            "{} of {total} References do not match: {failed}",
-            report.failed_references.len()
+            "{failures} of {} {verb} not match: {failed}",
+            count_en(total, "Reference", "References")
         );
         if !problems.is_empty() {
             en.push_str(&format!(" ({})", problems.join("; ")));
