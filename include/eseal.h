@@ -1029,6 +1029,17 @@ eseal_result eseal_private_key_sign_digest(const eseal_private_key *key, const u
 eseal_result eseal_sign_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *data, size_t len, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
 
 /**
+ * Signs data whose 32-byte SM3 digest is given, as `eseal_sign_digest` does, and adds a time
+ * stamp from `callback`, as `eseal_sign_with_time_stamp` does, with the same result codes.
+ *
+ * # Safety
+ *
+ * As for `eseal_sign_with_time_stamp`, with `digest` pointing to 32 readable bytes in place of
+ * `data` and `len`.
+ */
+eseal_result eseal_sign_digest_with_time_stamp(const eseal_seal *seal, const eseal_private_key *key, const eseal_certificate *cert, int64_t unix_time, const char *property_info, const uint8_t *digest, eseal_time_stamp_callback callback, void *context, eseal_signature **signature_out);
+
+/**
  * Signs `data` with the SM2 signature from `sign_callback` (a USB key, an HSM or a seal
  * server), as `eseal_sign_with_callback` does, and adds a time stamp from
  * `time_stamp_callback` to the signature, as `eseal_sign_with_time_stamp` does.

@@ -192,6 +192,56 @@ pub unsafe extern "C" fn eseal_sign_with_time_stamp(
     })
 }
 
+/// Signs data whose 32-byte SM3 digest is given, as `eseal_sign_digest` does, and adds a time
+/// stamp from `callback`, as `eseal_sign_with_time_stamp` does, with the same result codes.
+///
+/// # Safety
+///
+/// As for `eseal_sign_with_time_stamp`, with `digest` pointing to 32 readable bytes in place of
+/// `data` and `len`.
+#[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sign_digest_with_time_stamp(
+    seal: *const eseal_seal,
+    key: *const eseal_private_key,
+    cert: *const eseal_certificate,
+    unix_time: i64,
+    property_info: *const c_char,
+    digest: *const u8,
+    callback: eseal_time_stamp_callback,
+    context: *mut c_void,
+    signature_out: *mut *mut eseal_signature,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (seal, key, cert, digest) = unsafe {
+            (
+                handle(seal)?,
+                handle(key)?,
+                handle(cert)?,
+                bytes(digest, 32)?,
+            )
+        };
+        // SAFETY: forwarded from this function's contract.
+        let property_info = unsafe { signature::property_info(property_info)? };
+        let callback = callback.ok_or(eseal_result::NullArgument)?;
+        let signature_out = out(signature_out)?;
+        let digest: [u8; 32] = digest
+            .try_into()
+            .map_err(|_| eseal_result::InvalidArgument)?;
+        let stamper = CallbackStamper::new(callback, context);
+        let mut builder =
+            SignatureBuilder::new(&seal.seal, &key.key, &cert.cert).property_info(property_info);
+        if let Some(time) = time_arg(unix_time)? {
+            builder = builder.time(time);
+        }
+        let signature = stamper.sign_digest(builder, digest)?;
+        // SAFETY: checked by `out`.
+        unsafe { write(signature_out, into_handle(eseal_signature::new(signature))) };
+        Ok(())
+    })
+}
+
 /// Signs `data` with the SM2 signature from `sign_callback` (a USB key, an HSM or a seal
 /// server), as `eseal_sign_with_callback` does, and adds a time stamp from
 /// `time_stamp_callback` to the signature, as `eseal_sign_with_time_stamp` does.

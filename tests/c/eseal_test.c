@@ -811,6 +811,38 @@ static void test_protected_keys_and_time_stamps(const char *vectors, const char 
     eseal_report_free(report);
     eseal_signature_free(signature);
 
+    /* The same from the data's SM3 digest. */
+    uint8_t document_digest[32];
+    EXPECT_RESULT(eseal_sm3(document, sizeof document, document_digest), ESEAL_RESULT_OK);
+    signature = NULL;
+    stamping.calls = 0;
+    EXPECT_RESULT(eseal_sign_digest_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL,
+                                                    document_digest, stamp_callback, &stamping,
+                                                    &signature),
+                  ESEAL_RESULT_OK);
+    EXPECT(stamping.calls == 1);
+    EXPECT_RESULT(eseal_signature_verify_digest_with_trust(signature, document_digest, trust,
+                                                           &report),
+                  ESEAL_RESULT_OK);
+    EXPECT(check_status(report, "signature.time_stamp") == ESEAL_CHECK_STATUS_PASSED);
+    EXPECT(report_valid(report));
+    eseal_report_free(report);
+    eseal_signature_free(signature);
+    signature = NULL;
+    stamping.mode = STAMP_FAILS;
+    EXPECT_RESULT(eseal_sign_digest_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL,
+                                                    document_digest, stamp_callback, &stamping,
+                                                    &signature),
+                  ESEAL_RESULT_TIME_STAMP_FAILED);
+    EXPECT_RESULT(eseal_sign_digest_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL,
+                                                    document_digest, NULL, NULL, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT_RESULT(eseal_sign_digest_with_time_stamp(seal, key, expected, SIGNING_TIME, NULL, NULL,
+                                                    stamp_callback, &stamping, &signature),
+                  ESEAL_RESULT_NULL_ARGUMENT);
+    EXPECT(signature == NULL);
+    stamping.mode = STAMP_AUTHORITY;
+
     /* A failing callback, a garbage token, a V1 seal and a missing callback output nothing. */
     signature = NULL;
     stamping.mode = STAMP_FAILS;

@@ -279,16 +279,34 @@ def sign_digest(
     digest: BytesLike,
     time: _dt.datetime | None = None,
     property_info: str | None = None,
+    *,
+    time_stamper: TimeStamper | None = None,
 ) -> Signature:
-    """Sign data whose 32-byte SM3 digest is given, as sign() does."""
+    """Sign data whose 32-byte SM3 digest is given, as sign() does.
+
+    With a `time_stamper`, add a time stamp token as sign_with_time_stamp() does, with the same
+    errors.
+    """
     seal_ptr = handle_pointer(seal, Seal, "seal")
     key_ptr = handle_pointer(key, PrivateKey, "key")
     cert_ptr = handle_pointer(cert, Certificate, "cert")
+    if time_stamper is not None and not callable(time_stamper):
+        raise TypeError(f"time_stamper must be callable, not {type(time_stamper).__name__}")
     seconds = unix_seconds_or_now(time, "time")
     info = optional_c_text(property_info, "property_info")
     buffer = digest_buffer(digest, "digest")
     signature_out = ffi.new("eseal_signature **")
-    check(lib.eseal_sign_digest(seal_ptr, key_ptr, cert_ptr, seconds, info, buffer, signature_out))
+    if time_stamper is None:
+        check(
+            lib.eseal_sign_digest(seal_ptr, key_ptr, cert_ptr, seconds, info, buffer, signature_out)
+        )
+        return Signature._from_pointer(signature_out[0])
+    failures: list[tuple[str, BaseException]] = []
+    callback = wrap_time_stamper(time_stamper, failures)
+    code = lib.eseal_sign_digest_with_time_stamp(
+        seal_ptr, key_ptr, cert_ptr, seconds, info, buffer, callback, ffi.NULL, signature_out
+    )
+    check_callback_result(code, failures)
     return Signature._from_pointer(signature_out[0])
 
 

@@ -487,3 +487,28 @@ def test_ofd_file_time_stamp(vectors: Path, tsa: Path, tmp_path: Path) -> None:
     with policy(vectors, tsa / "root.der") as trusted:
         status = new_time_stamp_status(vectors, output.read_bytes(), trusted)
         assert status == eseal.CheckStatus.PASSED
+
+
+def test_digest_signing_with_time_stamp(vectors: Path, tsa: Path) -> None:
+    sealed = read_seal(vectors, "UserV4.esl")
+    key = read_key(vectors, "USER.key.pem")
+    cert = read_cert(vectors, "USER.cert.pem")
+    digest = eseal.sm3(DOCUMENT)
+    with sealed, key, cert:
+        signature = eseal.sign_digest(
+            sealed, key, cert, digest, SIGNING_TIME, time_stamper=stamper_for(tsa)
+        )
+        with signature, policy(vectors, tsa / "root.der") as trust:
+            report = signature.verify_digest(digest, trust=trust)
+            assert report.check("signature.time_stamp").status == eseal.CheckStatus.PASSED
+            assert report.valid, report
+            assert signature.verify(DOCUMENT, trust=trust).valid
+
+        def failing(value: bytes) -> bytes:
+            raise ConnectionError("time stamp server unreachable")
+
+        with pytest.raises(eseal.TimeStampError) as raised:
+            eseal.sign_digest(sealed, key, cert, digest, SIGNING_TIME, time_stamper=failing)
+        assert raised.value.code == eseal.Result.TIME_STAMP_FAILED
+        with pytest.raises(TypeError):
+            eseal.sign_digest(sealed, key, cert, digest, SIGNING_TIME, time_stamper=b"no")  # type: ignore[arg-type]

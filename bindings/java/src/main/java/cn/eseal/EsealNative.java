@@ -315,6 +315,17 @@ interface EsealNative extends Library {
             Pointer context,
             PointerByReference signatureOut);
 
+    int eseal_sign_digest_with_time_stamp(
+            Pointer seal,
+            Pointer key,
+            Pointer cert,
+            long unixTime,
+            byte[] propertyInfo,
+            Pointer digest,
+            TimeStampCallback callback,
+            Pointer context,
+            PointerByReference signatureOut);
+
     int eseal_sign_with_callback_and_time_stamp(
             Pointer seal,
             Pointer cert,

@@ -320,6 +320,43 @@ public final class Signer extends NativeHandle {
     }
 
     /**
+     * Signs data given by its 32-byte SM3 digest, as {@link #signDigest} does, and adds a time
+     * stamp token from {@code stamper}, as {@link #signWithTimeStamp} does, with the same
+     * exceptions.
+     *
+     * @throws IllegalArgumentException unless {@code digest} is 32 bytes long, or when
+     *     {@code time} is before 1970
+     */
+    public static Signature signDigestWithTimeStamp(
+            Seal seal,
+            PrivateKey key,
+            Certificate cert,
+            byte[] digest,
+            TimeStamper stamper,
+            Instant time,
+            String propertyInfo) {
+        requireSigningHandles(seal, key, cert);
+        Signature.requireDigest(digest);
+        Objects.requireNonNull(stamper, "stamper must not be null");
+        long unixTime = unixSeconds(time, "time");
+        byte[] propertyText = optionalCString(propertyInfo, "propertyInfo");
+        StamperCallback callback = new StamperCallback(stamper);
+        PointerByReference out = new PointerByReference();
+        try (Memory memory = copyToNative(digest);
+                Lease sealLease = seal.lease();
+                Lease keyLease = key.lease();
+                Lease certLease = cert.lease()) {
+            int code = lib().eseal_sign_digest_with_time_stamp(sealLease.pointer(),
+                    keyLease.pointer(), certLease.pointer(), unixTime, propertyText, memory,
+                    callback, null, out);
+            // Reading the callback after the call also keeps it reachable during the call.
+            throwFailure(code, "eseal_sign_digest_with_time_stamp", "time stamper",
+                    callback.failure);
+        }
+        return new Signature(out);
+    }
+
+    /**
      * Throws for a failed signing call with callbacks: the callback's Error as it is, else an
      * EsealException whose cause is what the callback threw, if anything. Returns when
      * {@code code} is {@link EsealException#OK}.

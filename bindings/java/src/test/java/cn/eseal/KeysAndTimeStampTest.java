@@ -309,6 +309,33 @@ class KeysAndTimeStampTest {
     }
 
     @Test
+    void digestSigningWithTimeStamp() throws IOException {
+        byte[] digest = Eseal.sm3(DOCUMENT);
+        try (Seal seal = vectorSeal("UserV4.esl");
+                PrivateKey key = TestSeals.userKey();
+                Certificate cert = TestSeals.userCert();
+                TrustPolicy trusted = policy(true)) {
+            try (Signature signature = Signer.signDigestWithTimeStamp(seal, key, cert, digest,
+                    KeysAndTimeStampTest::stamp, TestFiles.SIGNING_TIME, null)) {
+                VerificationReport report = signature.verifyDigest(digest, trusted);
+                assertEquals(CheckStatus.PASSED,
+                        report.findCheck("signature.time_stamp").status());
+                assertTrue(report.isValid(), report.json());
+                assertTrue(signature.verify(DOCUMENT, trusted).isValid());
+            }
+            UncheckedIOException thrown = new UncheckedIOException(new IOException("unreachable"));
+            EsealException failing = assertThrows(EsealException.class,
+                    () -> Signer.signDigestWithTimeStamp(seal, key, cert, digest, value -> {
+                        throw thrown;
+                    }, TestFiles.SIGNING_TIME, null));
+            assertEquals(EsealException.TIME_STAMP_FAILED, failing.code());
+            assertThrows(IllegalArgumentException.class,
+                    () -> Signer.signDigestWithTimeStamp(seal, key, cert, new byte[31],
+                            KeysAndTimeStampTest::stamp, TestFiles.SIGNING_TIME, null));
+        }
+    }
+
+    @Test
     void streamedTimeStampFailures() {
         EsealException otherBytes = assertThrows(EsealException.class,
                 () -> signStreamed("UserV4.esl", value -> stamp("other bytes".getBytes(
