@@ -581,3 +581,42 @@ fn revocation_list_from_p12_without_cert() {
         stderr(&without_cert)
     );
 }
+
+#[test]
+fn wrong_password_in_chinese() {
+    let dir = scratch("cli-keys-wrong-zh");
+    let data = dir.join("doc.txt");
+    std::fs::write(&data, b"data").unwrap();
+    let seal = common::vectors().join("seals/UserV4.esl");
+    let output = Command::new(env!("CARGO_BIN_EXE_eseal"))
+        .args([
+            "sign",
+            "--seal",
+            text(&seal),
+            "--key",
+            &shared_key("USER.p12"),
+            "--data",
+            text(&data),
+            "--out",
+            text(&dir.join("sig.dat")),
+        ])
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .env("ESEAL_KEY_PASSWORD", "not the password")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run eseal");
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("口令错误：PKCS#12 的 MAC 校验不通过"),
+        "{message}"
+    );
+    assert!(
+        message.contains("（口令来自环境变量 ESEAL_KEY_PASSWORD）"),
+        "{message}"
+    );
+    assert!(!message.contains("wrong password"), "{message}");
+    assert!(!dir.join("sig.dat").exists());
+}

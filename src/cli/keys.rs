@@ -90,11 +90,31 @@ pub fn load_key(path: &Path, password_file: Option<&Path>) -> Result<LoadedKey, 
         }
     };
     result.map_err(|error| match (&error, source.describe()) {
-        (eseal::Error::WrongPassword(_), origin) if !origin.is_empty() => {
-            format!("{}: {error} ({origin})", path.display())
+        (eseal::Error::WrongPassword(reason), origin) if !origin.is_empty() => format!(
+            "{}: {} {}",
+            path.display(),
+            wrong_password(reason),
+            t(&format!("({origin})"), &format!("（{origin}）"))
+        ),
+        (eseal::Error::WrongPassword(reason), _) => {
+            format!("{}: {}", path.display(), wrong_password(reason))
         }
         _ => format!("{}: {error}", path.display()),
     })
+}
+
+/// Says that a password is wrong, with the check that failed, in the tool's language.
+fn wrong_password(reason: &str) -> String {
+    if !super::lang::is_chinese() {
+        return format!("wrong password: {reason}");
+    }
+    let reason = match reason {
+        "the PKCS#12 MAC does not verify" => "PKCS#12 的 MAC 校验不通过",
+        "decryption gave invalid padding" => "解密后的填充无效",
+        "the decrypted data is not a PKCS#8 private key" => "解密结果不是 PKCS#8 私钥",
+        other => other,
+    };
+    format!("口令错误：{reason}")
 }
 
 /// Opens an encrypted PKCS#8 key or a PKCS#12 file with `password`.
@@ -131,8 +151,8 @@ fn open_with_prompt(format: KeyFormat, bytes: &[u8], path: &Path) -> eseal::Resu
         match open(format, bytes, password.as_bytes()) {
             Err(eseal::Error::WrongPassword(reason)) if attempt < PROMPT_ATTEMPTS => {
                 eprintln!(
-                    "eseal: {} ({reason}); {}",
-                    t("wrong password", "口令错误"),
+                    "eseal: {}; {}",
+                    wrong_password(reason),
                     t("try again", "请重试")
                 );
                 attempt += 1;
