@@ -5,7 +5,7 @@
 //! `distinct_seals` verifies 64 signatures that each carry a seal of their own, made by one
 //! maker with UserV4.esl's picture and signed by one signer, as in an archive of documents
 //! from many offices of one seal system. Each iteration starts with a new verifier and an empty
-//! cache, so no seal's maker check is reused; what the cache gives is the two keys' tables,
+//! cache, so no seal's maker check is reused. The cache then only adds the two keys' tables,
 //! built during the iteration.
 //!
 //! This benchmark always measures wall-clock time, even when `ESEAL_BENCH_CLOCK` is set, because

@@ -161,8 +161,8 @@ pub fn z_value(public_key: &PublicKey, id: &[u8]) -> Option<[u8; 32]> {
     Some(sm3(&z_input(public_key, id)?))
 }
 
-/// The bytes whose SM3 digest is Z: `ENTL || ID || a || b || xG || yG || xA || yA`. `None`
-/// when the ID is longer than 8191 bytes.
+/// Returns the bytes whose SM3 digest is Z: `ENTL || ID || a || b || xG || yG || xA || yA`,
+/// or `None` when the ID is longer than 8191 bytes.
 pub(crate) fn z_input(public_key: &PublicKey, id: &[u8]) -> Option<Vec<u8>> {
     let entl = u16::try_from(id.len().checked_mul(8)?).ok()?;
     let (x, y) = public_key.coordinates();

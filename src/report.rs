@@ -286,7 +286,7 @@ mod tests {
     use super::count_en;
 
     #[test]
-    fn english_counts_agree_with_the_number() {
+    fn english_counts_singular_for_one() {
         assert_eq!(count_en(0, "certificate", "certificates"), "0 certificates");
         assert_eq!(count_en(1, "certificate", "certificates"), "1 certificate");
         assert_eq!(count_en(2, "Reference", "References"), "2 References");

@@ -145,8 +145,8 @@ struct Prepared {
 /// form) for the maker, Z and TBS_Sign for the signer, and the data.
 /// [`sm3_lanes::digest_many`] hashes all of them side by side: first the Z values, then the
 /// messages. When the cache already has the seal's maker check, the maker's digest is not
-/// needed and the signer's is left to the cache, which starts from the SM3 state after the
-/// seal when it has one; only the data is hashed here.
+/// needed. The signer's is then left to the cache, which starts from the SM3 state after the
+/// seal when it has one, so only the data is hashed here.
 fn prepare(
     items: &[(&Signature, SignedData<'_>)],
     sm2_id: &[u8],
@@ -171,8 +171,8 @@ fn prepare(
         Data,
     }
 
-    // First the Z values of the keys whose digests are computed here, all side by side. There
-    // are none for a seal whose maker check the cache already has.
+    // First the Z values of the keys whose digests are computed here, all side by side. A seal
+    // whose maker check the cache already has adds no key.
     let mut keys: Vec<(usize, Slot, PublicKey)> = Vec::new();
     for (index, entry) in prepared.iter().enumerate() {
         let seal = items[index].0.seal();

@@ -332,7 +332,7 @@ fn warm_cache_still_hashes_what_follows_the_seal() {
 #[test]
 fn distinct_seals_forgeries_after_key_tables() {
     // 24 signatures, each with a seal of its own from the SealBuilder maker, all by USER. From
-    // the eighth verification of a key on, the cache verifies with the key's table; the
+    // the eighth verification of a key on, the cache verifies with the key's table. The
     // tampered signatures come after that, and a good one after them.
     let picture = Seal::from_der(&read("seals/UserV4.esl"))
         .unwrap()

@@ -115,7 +115,7 @@ fn streamed_and_digest_signing_verify() {
 }
 
 #[test]
-fn certificate_names_read_as_x509_cert_writes_them() {
+fn certificate_names_match_x509_cert() {
     // Certificate::subject and issuer write names without x509-cert's Display; the strings
     // must stay the same for every certificate the vectors hold, Chinese names included.
     let mut certificates = Vec::new();

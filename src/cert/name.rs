@@ -33,8 +33,8 @@ const COMMON: [ObjectIdentifier; 12] = [
     ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.1"),
 ];
 
-/// The upper-case short name of an attribute type: the shortest of its names in the database,
-/// the first of them when several are as short.
+/// Returns the upper-case short name of an attribute type: the shortest of its names in the
+/// database, the first of them when several are as short.
 fn short_name(oid: &ObjectIdentifier) -> Option<String> {
     static NAMES: OnceLock<Vec<Option<String>>> = OnceLock::new();
     match COMMON.iter().position(|common| common == oid) {

@@ -257,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn mul_double_with_table_matches_sm2_crate() {
+    fn table_multiply_matches_sm2_crate() {
         let mut rng = TestRng::new(16);
         let mut scalars = test_scalars(&mut rng, 12);
         scalars.push([0; 32]);
@@ -282,7 +282,7 @@ mod tests {
     }
 
     #[test]
-    fn mul_double_with_table_reaches_identity_and_doubles() {
+    fn table_multiply_identity_and_double() {
         // With P = G every row adds G's entry to the same entry or its negation.
         let table = FixedBaseTable::new(&AffinePoint::GENERATOR);
         let mut rng = TestRng::new(17);

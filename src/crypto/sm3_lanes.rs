@@ -4,9 +4,9 @@
 //! single message cannot use more than one lane. A verification, however, hashes independent
 //! messages: SES_SealInfo for the maker, TBS_Sign for the signer and the document for dataHash,
 //! and a batch hashes those of many signatures. [`digest_many`] runs up to eight of them side
-//! by side in 256-bit registers. One step of all eight lanes took about 1.5 times as long as one
-//! scalar compression on the development machine (AVX-512VL), so two messages of the same
-//! length take about 0.75 of the time they take one after another, and eight about 0.2.
+//! by side in 256-bit registers. On the development machine (AVX-512VL), one step of all eight
+//! lanes took about 1.5 times as long as one scalar compression. Two messages of the same length
+//! then take about 0.75 of the time they take one after another, and eight about 0.2.
 //!
 //! The lanes use AVX2, or AVX-512VL when the processor has it for its rotations and
 //! three-input logic. Without either, and for a single message, the `sm3` crate hashes the
@@ -82,7 +82,7 @@ impl<'a> Feeder<'a> {
         }
     }
 
-    /// The length of the padded message, a multiple of 64.
+    /// Returns the length of the padded message, a multiple of 64.
     fn padded_length(&self) -> u64 {
         (self.length + 9).div_ceil(64) * 64
     }
@@ -232,7 +232,7 @@ mod x86 {
         };
     }
 
-    /// Four rounds from round `$j`, after which every name holds its own word again.
+    /// Runs four rounds from round `$j`, after which every name contains its own word again.
     macro_rules! four_rounds {
         ($w:ident, $j:expr, $ff:ident, $gg:ident, $a:ident, $b:ident, $c:ident, $d:ident,
          $e:ident, $f:ident, $g:ident, $h:ident) => {
@@ -313,8 +313,8 @@ mod x86 {
                 ]
             }
 
-            /// The 68 expanded words W of every lane's block, the first 16 read big-endian
-            /// from the block and the rest left for `expand!`.
+            /// Returns the 68 expanded words W of every lane's block: the first 16 read
+            /// big-endian from the block, the rest zero until `expand!` fills them.
             #[target_feature(enable = $features)]
             fn message_words(blocks: &Blocks) -> [__m256i; 68] {
                 // Reverses the bytes of each 32-bit word.
@@ -367,9 +367,11 @@ mod x86 {
                     load_words(&state[7]),
                 ];
                 let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = initial;
+
                 four_rounds!(w, 0, xor3, xor3, a, b, c, d, e, f, g, h);
                 four_rounds!(w, 4, xor3, xor3, a, b, c, d, e, f, g, h);
                 four_rounds!(w, 8, xor3, xor3, a, b, c, d, e, f, g, h);
+
                 expand!(w, 16);
                 four_rounds!(w, 12, xor3, xor3, a, b, c, d, e, f, g, h);
                 expand!(w, 20);
@@ -396,6 +398,7 @@ mod x86 {
                 four_rounds!(w, 56, majority, choose, a, b, c, d, e, f, g, h);
                 expand!(w, 64);
                 four_rounds!(w, 60, majority, choose, a, b, c, d, e, f, g, h);
+
                 let result = [a, b, c, d, e, f, g, h];
                 for ((words, before), after) in state.iter_mut().zip(initial).zip(result) {
                     store_words(_mm256_xor_si256(before, after), words);
@@ -482,7 +485,7 @@ mod x86 {
 mod tests {
     use super::*;
 
-    /// A deterministic byte stream, different for each seed.
+    /// Returns `length` deterministic bytes, different for each seed.
     fn bytes(seed: u64, length: usize) -> Vec<u8> {
         let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
         (0..length)
@@ -512,7 +515,7 @@ mod tests {
     }
 
     #[test]
-    fn every_length_up_to_1024_matches_the_sm3_crate() {
+    fn lanes_match_crate_every_length() {
         // Nine messages of lengths n, n + 1, ..., so that lanes finish at different blocks and
         // one lane takes a second message.
         let data: Vec<Vec<u8>> = (0..1033).map(|n| bytes(n as u64, n)).collect();
@@ -530,7 +533,7 @@ mod tests {
     }
 
     #[test]
-    fn parts_of_any_size_match_the_whole() {
+    fn split_parts_match_whole() {
         let data = bytes(7, 3000);
         for split in [0, 1, 31, 63, 64, 65, 1000, 2999, 3000] {
             let (first, second) = data.split_at(split);
@@ -542,7 +545,7 @@ mod tests {
     }
 
     #[test]
-    fn many_messages_of_mixed_sizes_match_the_sm3_crate() {
+    fn lanes_match_crate_mixed_sizes() {
         let lengths = [
             0, 1_048_576, 17_011, 4096, 55, 56, 64, 119, 120, 65_536, 3, 200_000, 9, 10,
         ];
@@ -560,7 +563,7 @@ mod tests {
 
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn avx2_lanes_match_the_sm3_crate() {
+    fn avx2_lanes_match_crate() {
         // `digest_many` takes AVX-512VL where the processor has it; this runs the AVX2 code.
         let data: Vec<Vec<u8>> = (0..300).map(|n| bytes(n as u64 + 5000, n * 7)).collect();
         let messages: Vec<[&[u8]; 1]> = data.iter().map(|d| [d.as_slice()]).collect();
@@ -571,7 +574,7 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_byte_changes_only_its_own_digest() {
+    fn changed_byte_changes_one_digest() {
         let data = bytes(1, 5000);
         let mut changed = data.clone();
         changed[4321] ^= 1;

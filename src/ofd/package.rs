@@ -298,7 +298,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn digests_of_many_files_equal_one_by_one() {
+    fn file_digests_match_one_by_one() {
         use std::io::{Cursor, Write};
 
         // Files around the in-memory limit and enough small ones to hash in two groups.

@@ -33,7 +33,7 @@ pub fn verify_ofd<R: Read + Seek>(
         Ok(xml::signature_lists(root))
     })?;
 
-    // The signatures of one document often carry the same seal and signer; a cache for the
+    // The signatures of one document often carry the same seal and signer, so a cache for the
     // document checks the maker's signature and reads the certificates once. The reports are
     // the same as without it.
     let cache = SealCache::new(SEALS_PER_DOCUMENT);

@@ -539,7 +539,7 @@ mod tests {
     }
 
     #[test]
-    fn key_table_is_built_at_the_eighth_verification_and_agrees() {
+    fn key_table_built_at_eighth_use() {
         let key = PrivateKey::generate().unwrap();
         let other = PrivateKey::generate().unwrap();
         let public = key.public_key();
@@ -568,7 +568,7 @@ mod tests {
     }
 
     #[test]
-    fn key_tables_stay_within_their_capacity() {
+    fn key_tables_within_capacity() {
         let cache = SealCache::new(1000);
         let e = [9u8; 32];
         for index in 0..KEY_TABLE_CAPACITY + 3 {
@@ -586,7 +586,7 @@ mod tests {
     }
 
     #[test]
-    fn certificates_are_read_once_and_bad_ones_not_kept() {
+    fn certificates_read_once_bad_not_kept() {
         let key = PrivateKey::generate().unwrap();
         let cert = crate::cert::CertificateBuilder::new(
             "CN=cache test",

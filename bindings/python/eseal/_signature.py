@@ -132,6 +132,7 @@ class Verifier(Handle):
     _free_function = "eseal_verifier_free"
 
     def __init__(self) -> None:
+        super().__init__()
         self._lock = SharedLock()
         out = ffi.new("eseal_verifier **")
         check(lib.eseal_verifier_new(out))

@@ -585,7 +585,7 @@ def test_verify_wrong_data_types(signature: eseal.Signature) -> None:
         signature.verify_digest(None)  # type: ignore[arg-type]
 
 
-def test_verifier_keeps_its_cache_and_still_rejects(
+def test_verifier_matches_uncached_reports(
     seal: eseal.Seal, user_key: eseal.PrivateKey, user_cert: eseal.Certificate
 ) -> None:
     # Twenty signatures by one signer: from the eighth verification on, the verifier checks the

@@ -119,9 +119,9 @@ fn mul_double_vartime_body(s: &Scalar, t: &Scalar, public_key: &AffinePoint) -> 
 /// Returns `s·G + t·P` for public `s`, `t` and `P`, given P's [`FixedBaseTable`], in
 /// variable time.
 ///
-/// Both scalars are written with 43 signed radix-2^6 digits, and the result is the sum of one
-/// entry of G's table and one of P's per digit position: at most 86 mixed additions and no
-/// doubling, against about 256 doublings and 72 additions in [`mul_double_vartime`]. The
+/// Both scalars are written with 43 signed radix-2^6 digits. The result is the sum of one entry
+/// of G's table and one of P's per digit position: at most 86 mixed additions and no doubling,
+/// against about 256 doublings and 72 additions in [`mul_double_vartime`]. The
 /// additions handle equal and opposite points, so every sum is exact.
 pub(crate) fn mul_double_with_table(
     s: &Scalar,

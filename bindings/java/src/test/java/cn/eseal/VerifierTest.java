@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** A verifier keeps its cache between calls and gives the reports Signature.verify gives. */
 class VerifierTest {
     @Test
-    void cachedReportsEqualSingleOnesAndForgeriesFail() throws IOException {
+    void cachedReportsMatchUncached() throws IOException {
         try (Seal seal = TestSeals.userSeal();
                 PrivateKey key = TestSeals.userKey();
                 Certificate cert = TestSeals.userCert();
@@ -63,7 +63,7 @@ class VerifierTest {
     }
 
     @Test
-    void closedVerifierRefusesCalls() throws IOException {
+    void closedVerifierRejectsCalls() throws IOException {
         Verifier verifier = new Verifier();
         verifier.close();
         try (Seal seal = TestSeals.userSeal();
